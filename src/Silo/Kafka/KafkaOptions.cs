@@ -1,0 +1,23 @@
+namespace AccountMetadata.Silo.Kafka;
+
+/// <summary>Configuration section <c>Kafka</c>.</summary>
+public sealed class KafkaOptions
+{
+    public const string SectionName = "Kafka";
+
+    public string BootstrapServers { get; set; } = "127.0.0.1:9092";
+
+    public KafkaClientProfile Profile { get; set; } = KafkaClientProfile.Production;
+
+    /// <summary>The librdkafka shared object; empty means LIBRDKAFKA_PATH or the stack's build cache.</summary>
+    public string? LibrdkafkaPath { get; set; }
+
+    public string IngestTopic { get; set; } = "account-features";
+
+    public string DeadLetterTopic { get; set; } = "account-features-dlq";
+
+    public string ConsumerGroup { get; set; } = "account-metadata";
+
+    /// <summary>Raw librdkafka settings applied last, for tuning without a release.</summary>
+    public Dictionary<string, string> ClientSettings { get; } = new(StringComparer.Ordinal);
+}

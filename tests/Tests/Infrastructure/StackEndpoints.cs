@@ -1,0 +1,91 @@
+using AccountMetadata.Silo.Kafka;
+using AccountMetadata.Silo.Storage.DynamoDb;
+
+namespace AccountMetadata.Tests.Infrastructure;
+
+/// <summary>
+/// The endpoints of the local stack the test command started (<c>scripts/stack up</c>): read from the environment
+/// when the test script exported them, else from the stack's endpoints file. Nothing here hard-codes a port.
+/// </summary>
+public sealed class StackEndpoints
+{
+    private static readonly Lazy<StackEndpoints> Shared = new(Load);
+
+    private readonly Dictionary<string, string> _values;
+
+    private StackEndpoints(Dictionary<string, string> values) => _values = values;
+
+    public static StackEndpoints Current => Shared.Value;
+
+    public string KafkaBootstrap => Get("KAFKA_BOOTSTRAP");
+
+    public string DynamoDbUrl => Get("DYNAMODB_URL");
+
+    public string LibrdkafkaPath => Get("LIBRDKAFKA_PATH");
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    private static string EndpointsFile => Environment.GetEnvironmentVariable("STACK_ENDPOINTS_FILE")
+        ?? Path.Combine(Environment.GetEnvironmentVariable("STACK_DIR") ?? Path.Combine(RepositoryRoot, ".stack"), "endpoints.env");
+
+    public KafkaOptions KafkaOptions(string? ingestTopic = null) => new()
+    {
+        BootstrapServers = KafkaBootstrap,
+        Profile = KafkaClientProfile.Local,
+        LibrdkafkaPath = LibrdkafkaPath,
+        IngestTopic = ingestTopic ?? "account-features",
+    };
+
+    public DynamoDbOptions DynamoDbOptions(string tableName) => new()
+    {
+        ServiceUrl = DynamoDbUrl,
+        TableName = tableName,
+        CreateTableIfMissing = true,
+    };
+
+    /// <summary>A name no other test (or earlier run against the same stack) uses.</summary>
+    public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+
+    private string Get(string key) => _values.TryGetValue(key, out var value)
+        ? value
+        : throw new InvalidOperationException($"{key} is not set: start the stack with 'scripts/stack up' or run 'scripts/test'.");
+
+    private static StackEndpoints Load()
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (File.Exists(EndpointsFile))
+        {
+            foreach (var line in File.ReadAllLines(EndpointsFile))
+            {
+                var separator = line.IndexOf('=', StringComparison.Ordinal);
+                if (!line.StartsWith('#') && separator > 0)
+                {
+                    values[line[..separator]] = line[(separator + 1)..];
+                }
+            }
+        }
+
+        foreach (var key in new[] { "KAFKA_BOOTSTRAP", "DYNAMODB_URL", "LIBRDKAFKA_PATH" })
+        {
+            if (Environment.GetEnvironmentVariable(key) is { Length: > 0 } value)
+            {
+                values[key] = value;
+            }
+        }
+
+        return new StackEndpoints(values);
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Orleans.AccountMetadata.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Orleans.AccountMetadata.sln not found above " + AppContext.BaseDirectory);
+    }
+}

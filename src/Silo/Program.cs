@@ -1,4 +1,28 @@
-var builder = WebApplication.CreateBuilder(args);
+using AccountMetadata.Api;
+using AccountMetadata.Runtime;
+using AccountMetadata.Silo.Hosting;
+using AccountMetadata.Silo.Runtime;
+using Microsoft.AspNetCore.Http;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.Services.AddAccountMetadataSilo(builder.Configuration);
+builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, SiloJsonContext.Default));
+builder.Services.AddProblemDetails();
+
 var app = builder.Build();
-app.MapGet("/health/live", () => Results.Ok());
+app.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    StatusCodeSelector = exception => exception switch
+    {
+        BadHttpRequestException bad => bad.StatusCode, // 413 for bodies over the limit, 400 for malformed requests
+        GrainActivationException => StatusCodes.Status503ServiceUnavailable, // storage unreachable while loading
+        _ => StatusCodes.Status500InternalServerError,
+    },
+});
+app.UseStatusCodePages();
+app.MapSiloEndpoints();
+app.MapAccountEndpoints(app.Services.GetRequiredService<ApiOptions>());
 await app.RunAsync().ConfigureAwait(false);
+
+/// <summary>The silo host; public for the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

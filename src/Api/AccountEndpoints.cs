@@ -1,0 +1,136 @@
+using System.Text.Json;
+using AccountMetadata.Api.Json;
+using AccountMetadata.Api.Results;
+using AccountMetadata.Grains;
+using AccountMetadata.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+
+namespace AccountMetadata.Api;
+
+/// <summary>
+/// The read API, served from account grains' memory. Endpoints reach accounts only through
+/// <see cref="IGrainFactory"/>, never storage.
+/// </summary>
+public static class AccountEndpoints
+{
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints, ApiOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var accounts = endpoints.MapGroup("/accounts");
+        accounts.MapGet("/{accountId}", GetAccountAsync);
+        accounts.MapGet("/{accountId}/namespaces/{namespace}", GetNamespaceAsync);
+        accounts.MapDelete("/{accountId}", DeleteAccountAsync);
+        accounts.MapPost("/batch-get", (HttpContext context, IGrainFactory grains) => BatchGetAsync(context, grains, options));
+        return endpoints;
+    }
+
+    private static async ValueTask<IResult> GetAccountAsync(string accountId, IGrainFactory grains)
+    {
+        if (!ApiProblems.IsValid(accountId))
+        {
+            return ApiProblems.InvalidAccountId(accountId);
+        }
+
+        var namespaces = await grains.GetGrain<IAccountGrain>(accountId).GetAllAsync().ConfigureAwait(false);
+        return namespaces.Count == 0 ? ApiProblems.AccountNotFound(accountId) : new AccountResult(accountId, namespaces);
+    }
+
+    private static async ValueTask<IResult> GetNamespaceAsync(string accountId, string @namespace, IGrainFactory grains)
+    {
+        if (!ApiProblems.IsValid(accountId))
+        {
+            return ApiProblems.InvalidAccountId(accountId);
+        }
+
+        if (!Identifiers.IsValidNamespace(@namespace))
+        {
+            return ApiProblems.InvalidNamespace(@namespace);
+        }
+
+        var features = await grains.GetGrain<IAccountGrain>(accountId).GetNamespaceAsync(@namespace).ConfigureAwait(false);
+        return features is null ? ApiProblems.NamespaceNotFound(accountId, @namespace) : new NamespaceResult(accountId, features);
+    }
+
+    private static async ValueTask<IResult> DeleteAccountAsync(string accountId, IGrainFactory grains)
+    {
+        if (!ApiProblems.IsValid(accountId))
+        {
+            return ApiProblems.InvalidAccountId(accountId);
+        }
+
+        var erased = await grains.GetGrain<IAccountGrain>(accountId).DeleteAsync().ConfigureAwait(false);
+        return erased ? TypedResults.NoContent() : ApiProblems.AccountNotFound(accountId);
+    }
+
+    private static async Task<IResult> BatchGetAsync(HttpContext context, IGrainFactory grains, ApiOptions options)
+    {
+        if (context.Request.ContentLength > options.MaxRequestBodyBytes)
+        {
+            return ApiProblems.TooLarge(options.MaxRequestBodyBytes);
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.MaxRequestBodyBytes; // chunked bodies: Kestrel stops them at the limit
+        }
+
+        BatchGetRequest? request;
+        try
+        {
+            request = await context.Request.ReadFromJsonAsync(ApiJsonContext.Default.BatchGetRequest, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException exception)
+        {
+            return ApiProblems.BadRequest("Malformed body", $"The body is not valid JSON for a batch-get: {exception.Message}");
+        }
+        catch (InvalidOperationException exception)
+        {
+            return ApiProblems.BadRequest("Unsupported body", exception.Message);
+        }
+
+        if (request?.AccountIds is not { Count: > 0 } accountIds)
+        {
+            return ApiProblems.BadRequest("Missing accountIds", "The body must be {\"accountIds\": [...], \"namespaces\": [...] (optional)}.");
+        }
+
+        if (accountIds.Count > options.MaxBatchGetAccounts)
+        {
+            return ApiProblems.BadRequest("Too many accounts", $"At most {options.MaxBatchGetAccounts} account ids per call; got {accountIds.Count}.");
+        }
+
+        foreach (var accountId in accountIds)
+        {
+            if (accountId is null || !ApiProblems.IsValid(accountId))
+            {
+                return ApiProblems.InvalidAccountId(accountId ?? "null");
+            }
+        }
+
+        HashSet<string>? only = null;
+        if (request.Namespaces is { Count: > 0 } namespaces)
+        {
+            foreach (var ns in namespaces)
+            {
+                if (ns is null || !Identifiers.IsValidNamespace(ns))
+                {
+                    return ApiProblems.InvalidNamespace(ns ?? "null");
+                }
+            }
+
+            only = [.. namespaces];
+        }
+
+        var distinct = accountIds.Distinct(StringComparer.Ordinal).ToArray();
+        var reads = new Task<IReadOnlyList<NamespaceFeatures>>[distinct.Length];
+        for (var i = 0; i < distinct.Length; i++)
+        {
+            reads[i] = grains.GetGrain<IAccountGrain>(distinct[i]).GetAllAsync().AsTask();
+        }
+
+        var results = await Task.WhenAll(reads).ConfigureAwait(false);
+        return new BatchGetResult(distinct, results, only);
+    }
+}

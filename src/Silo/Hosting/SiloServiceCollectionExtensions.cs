@@ -1,0 +1,62 @@
+using AccountMetadata.Api;
+using AccountMetadata.Grains;
+using AccountMetadata.Runtime;
+using AccountMetadata.Silo.Kafka;
+using AccountMetadata.Silo.Metrics;
+using AccountMetadata.Silo.Runtime;
+using AccountMetadata.Silo.Storage;
+using AccountMetadata.Silo.Storage.DynamoDb;
+using Amazon.DynamoDBv2;
+
+namespace AccountMetadata.Silo.Hosting;
+
+/// <summary>The silo's composition root: runtime, grains, storage and their options, wired by hand.</summary>
+public static class SiloServiceCollectionExtensions
+{
+    public static IServiceCollection AddAccountMetadataSilo(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(Bind<GrainRuntimeOptions>(configuration, GrainRuntimeOptions.SectionName));
+        services.AddSingleton(Bind<DynamoDbOptions>(configuration, DynamoDbOptions.SectionName));
+        services.AddSingleton(Bind<WriteBehindOptions>(configuration, WriteBehindOptions.SectionName));
+        services.AddSingleton(Bind<KafkaOptions>(configuration, KafkaOptions.SectionName));
+        services.AddSingleton(Bind<ApiOptions>(configuration, ApiOptions.SectionName));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(NameInterner.Shared);
+
+        services.AddSingleton<IAmazonDynamoDB>(sp => DynamoDbClientFactory.Create(sp.GetRequiredService<DynamoDbOptions>()));
+        services.AddSingleton<StorageMetrics>();
+        services.AddSingleton<DynamoAccountStorage>();
+        services.AddSingleton<IGrainStorage<AccountState>>(sp => sp.GetRequiredService<DynamoAccountStorage>());
+
+        services.AddSingleton(GrainTypeRegistration.For<IAccountGrain, AccountGrain>(
+            AccountGrainMethods.All,
+            static (key, invoker) => new AccountGrainReference(key, invoker),
+            static (context, sp) => new AccountGrain(
+                context,
+                new PersistentState<AccountState>(context, sp.GetRequiredService<IGrainStorage<AccountState>>()),
+                sp.GetRequiredService<TimeProvider>())));
+        services.AddSingleton(sp => new GrainRuntime(
+            sp.GetServices<GrainTypeRegistration>(), sp.GetRequiredService<GrainRuntimeOptions>(), sp));
+        services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainRuntime>());
+        services.AddSingleton<PrometheusExporter>();
+
+        // Hosted services stop in reverse order: grains deactivate (and wait for their writes) before the
+        // flusher's final flush, which runs before the process exits.
+        services.AddSingleton<StorageReadiness>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageReadiness>());
+        services.AddSingleton<WriteBehindFlusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<WriteBehindFlusher>());
+        services.AddSingleton<ActivationCollector>();
+        services.AddHostedService(sp => sp.GetRequiredService<ActivationCollector>());
+        services.AddHostedService<GrainRuntimeLifecycle>();
+        return services;
+    }
+
+    private static T Bind<T>(IConfiguration configuration, string section)
+        where T : class, new()
+    {
+        var options = new T();
+        configuration.GetSection(section).Bind(options);
+        return options;
+    }
+}

@@ -1,0 +1,57 @@
+using AccountMetadata.Silo.Storage.DynamoDb;
+using Amazon.DynamoDBv2;
+
+namespace AccountMetadata.Silo.Hosting;
+
+/// <summary>
+/// Readiness: the silo has prepared its storage at start-up, and the table answers now (checked at most once
+/// every few seconds, so a probe storm does not become a DynamoDB storm).
+/// </summary>
+public sealed class StorageReadiness(IAmazonDynamoDB client, DynamoDbOptions options, TimeProvider time) : IHostedService
+{
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
+    private volatile bool _started;
+    private (DateTimeOffset At, bool Ready, string? Reason) _last;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.CreateTableIfMissing)
+        {
+            await AccountTable.CreateIfMissingAsync(client, options.TableName, cancellationToken).ConfigureAwait(false);
+        }
+
+        _started = true;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task<(bool Ready, string? Reason)> CheckAsync(CancellationToken cancellationToken)
+    {
+        if (!_started)
+        {
+            return (false, "starting");
+        }
+
+        var last = _last;
+        if (time.GetUtcNow() - last.At < CacheFor)
+        {
+            return (last.Ready, last.Reason);
+        }
+
+        (bool, string?) outcome;
+        try
+        {
+            var table = await client.DescribeTableAsync(options.TableName, cancellationToken).ConfigureAwait(false);
+            outcome = table.Table.TableStatus == TableStatus.ACTIVE ? (true, null) : (false, $"table {options.TableName} is {table.Table.TableStatus}");
+        }
+#pragma warning disable CA1031 // any failure to reach storage means "not ready"; the reason is reported
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            outcome = (false, $"DynamoDB unreachable: {exception.Message}");
+        }
+
+        _last = (time.GetUtcNow(), outcome.Item1, outcome.Item2);
+        return outcome;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text;
+using AccountMetadata.Silo.Runtime;
+using AccountMetadata.Silo.Storage.DynamoDb;
+
+namespace AccountMetadata.Silo.Metrics;
+
+/// <summary>Renders the silo's metrics in Prometheus' text exposition format (version 0.0.4) for <c>/metrics</c>.</summary>
+public sealed class PrometheusExporter(GrainRuntime runtime, DynamoAccountStorage storage)
+{
+    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    public string Render()
+    {
+        var text = new StringBuilder(8 * 1024);
+        Help(text, "grain_activations", "gauge", "Active grain activations by type.");
+        foreach (var catalog in runtime.Catalogs)
+        {
+            Sample(text, "grain_activations", catalog.ActiveCount, ("type", catalog.GrainType));
+        }
+
+        Counters(text, "grain_activations_created_total", "Activations created by type.", c => c.Metrics.Activations.Value);
+        Counters(text, "grain_deactivations_total", "Deactivations by type.", c => c.Metrics.Deactivations.Value);
+
+        // Each family's samples must be contiguous in the exposition format.
+        MethodCounters(text, "grain_calls_total", "Grain calls by type and method.", m => m.Calls.Value);
+        MethodCounters(text, "grain_call_errors_total", "Grain calls that threw, by type and method.", m => m.Errors.Value);
+        Help(text, "grain_call_duration_seconds", "histogram", "Grain call latency by type and method.");
+        Span<long> counts = stackalloc long[LatencyHistogram.BucketCount];
+        foreach (var catalog in runtime.Catalogs)
+        {
+            foreach (var method in catalog.Metrics.Methods)
+            {
+                method.Latency.CopyCounts(counts);
+                Histogram(text, "grain_call_duration_seconds", counts, ("type", catalog.GrainType), ("method", method.Method.Name));
+            }
+        }
+
+        var m = storage.Metrics;
+        Single(text, "storage_namespace_changes_total", "counter", "Namespace changes handed to storage (before coalescing).", m.NamespaceChanges.Value);
+        Single(text, "storage_item_writes_total", "counter", "DynamoDB items put or deleted (after coalescing).", m.ItemWrites.Value);
+        Single(text, "storage_batch_calls_total", "counter", "BatchWriteItem calls.", m.BatchCalls.Value);
+        Single(text, "storage_unprocessed_retries_total", "counter", "Items DynamoDB left unprocessed and that were retried.", m.UnprocessedRetries.Value);
+        Single(text, "storage_throttles_total", "counter", "Throttled BatchWriteItem calls.", m.Throttles.Value);
+        Single(text, "storage_failed_batches_total", "counter", "Batches that failed all attempts of a flush (items stay dirty).", m.FailedBatches.Value);
+        Single(text, "storage_dirty_namespaces", "gauge", "Namespaces waiting to be written.", storage.DirtyNamespaces);
+        Single(text, "storage_dirty_bytes", "gauge", "Estimated bytes of the items waiting to be written.", storage.DirtyBytes);
+        Single(text, "storage_oldest_dirty_seconds", "gauge", "Age of the longest-waiting dirty namespace.", storage.OldestDirtyAge.TotalSeconds);
+        Single(text, "storage_durable_watermark", "gauge", "Every write numbered up to this is durable.", storage.DurableWatermark);
+        Help(text, "storage_flush_duration_seconds", "histogram", "Duration of one flush.");
+        m.FlushLatency.CopyCounts(counts);
+        Histogram(text, "storage_flush_duration_seconds", counts);
+        return text.ToString();
+    }
+
+    private void Counters(StringBuilder text, string name, string help, Func<GrainCatalog, long> value)
+    {
+        Help(text, name, "counter", help);
+        foreach (var catalog in runtime.Catalogs)
+        {
+            Sample(text, name, value(catalog), ("type", catalog.GrainType));
+        }
+    }
+
+    private void MethodCounters(StringBuilder text, string name, string help, Func<GrainMethodMetrics, long> value)
+    {
+        Help(text, name, "counter", help);
+        foreach (var catalog in runtime.Catalogs)
+        {
+            foreach (var method in catalog.Metrics.Methods)
+            {
+                Sample(text, name, value(method), ("type", catalog.GrainType), ("method", method.Method.Name));
+            }
+        }
+    }
+
+    private static void Single(StringBuilder text, string name, string type, string help, double value)
+    {
+        Help(text, name, type, help);
+        Sample(text, name, value);
+    }
+
+    private static void Help(StringBuilder text, string name, string type, string help) =>
+        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n')
+            .Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+
+    private static void Sample(StringBuilder text, string name, double value, params (string Key, string Value)[] labels)
+    {
+        text.Append(name);
+        if (labels.Length > 0)
+        {
+            text.Append('{');
+            for (var i = 0; i < labels.Length; i++)
+            {
+                text.Append(i == 0 ? string.Empty : ",").Append(labels[i].Key).Append("=\"")
+                    .Append(labels[i].Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)).Append('"');
+            }
+
+            text.Append('}');
+        }
+
+        text.Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+    }
+
+    /// <summary>Cumulative buckets at each power-of-two boundary (in seconds), plus _count.</summary>
+    private static void Histogram(StringBuilder text, string name, ReadOnlySpan<long> counts, params (string Key, string Value)[] labels)
+    {
+        long cumulative = 0;
+        for (var bucket = 0; bucket < counts.Length; bucket++)
+        {
+            cumulative += counts[bucket];
+            if (bucket % LatencyHistogram.SubBuckets == LatencyHistogram.SubBuckets - 1 && bucket < counts.Length - 1)
+            {
+                var le = (LatencyHistogram.UpperBoundMicroseconds(bucket) / 1e6).ToString("G6", CultureInfo.InvariantCulture);
+                Sample(text, name + "_bucket", cumulative, [.. labels, ("le", le)]);
+            }
+        }
+
+        Sample(text, name + "_bucket", cumulative, [.. labels, ("le", "+Inf")]);
+        Sample(text, name + "_count", cumulative, labels);
+    }
+}

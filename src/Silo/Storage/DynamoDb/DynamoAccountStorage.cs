@@ -1,0 +1,421 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using AccountMetadata.Grains;
+using AccountMetadata.Runtime;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace AccountMetadata.Silo.Storage.DynamoDb;
+
+/// <summary>
+/// The account grains' storage: loads an account with one consistent Query, and persists write-behind. A write
+/// marks the grain's changed namespaces dirty and returns a sequence number; <see cref="FlushAsync"/> (driven by
+/// <see cref="WriteBehindFlusher"/>) writes each dirty namespace's latest snapshot once, however many updates it
+/// absorbed, in BatchWriteItem calls of 25 with several in flight, retrying unprocessed and throttled items with
+/// backoff. Nothing is dropped: an item that keeps failing stays dirty.
+/// <para>
+/// <see cref="DurableWatermark"/> is the largest sequence number W such that every write numbered W or lower is in
+/// DynamoDB: Kafka offsets are committed only up to what it covers.
+/// </para>
+/// </summary>
+public sealed partial class DynamoAccountStorage(
+    IAmazonDynamoDB client,
+    DynamoDbOptions options,
+    WriteBehindOptions writeBehind,
+    StorageMetrics metrics,
+    NameInterner interner,
+    ILogger<DynamoAccountStorage> logger) : IGrainStorage<AccountState>, IDisposable
+{
+    private const int BatchSize = 25; // BatchWriteItem's limit
+
+    private readonly ConcurrentDictionary<NamespaceState, DirtyNamespace> _dirty = new(ReferenceEqualityComparer.Instance);
+    private readonly Lock _waitersGate = new();
+    private readonly List<(long Token, TaskCompletionSource Completion)> _waiters = [];
+    private readonly SemaphoreSlim _flushGate = new(1, 1);
+    private long _lastSequence;
+    private long _registering;
+    private long _durableWatermark;
+    private long _dirtyBytes;
+
+    /// <summary>Raised (without blocking) when a flush should start before its interval: thresholds, waiters.</summary>
+    public event Action? FlushRequested;
+
+    public StorageMetrics Metrics => metrics;
+
+    public long LastSequence => Volatile.Read(ref _lastSequence);
+
+    public long DurableWatermark => Volatile.Read(ref _durableWatermark);
+
+    public int DirtyNamespaces => _dirty.Count;
+
+    public long DirtyBytes => Math.Max(0, Volatile.Read(ref _dirtyBytes));
+
+    /// <summary>Age of the longest-waiting dirty namespace, or zero.</summary>
+    public TimeSpan OldestDirtyAge
+    {
+        get
+        {
+            var oldest = long.MaxValue;
+            foreach (var entry in _dirty.Values)
+            {
+                oldest = Math.Min(oldest, entry.SinceTimestamp);
+            }
+
+            return oldest == long.MaxValue ? TimeSpan.Zero : Stopwatch.GetElapsedTime(oldest);
+        }
+    }
+
+    public async Task<AccountState?> ReadStateAsync(string grainType, string key, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var request = new QueryRequest
+        {
+            TableName = options.TableName,
+            ConsistentRead = true,
+            KeyConditionExpression = "account_id = :id",
+            ExpressionAttributeValues = new() { [":id"] = new AttributeValue { S = key } },
+        };
+        AccountState? state = null;
+        do
+        {
+            var response = await client.QueryAsync(request, cancellationToken).ConfigureAwait(false);
+            foreach (var item in response.Items ?? [])
+            {
+                var features = AccountItemCodec.FromItem(item, interner);
+                state ??= new AccountState();
+                state.Add(new NamespaceState(features.Namespace, features, features) { ItemBytes = DynamoItemSize.Of(key, features) });
+            }
+
+            request.ExclusiveStartKey = response.LastEvaluatedKey;
+        }
+        while (request.ExclusiveStartKey is { Count: > 0 });
+
+        metrics.StateLoads.Increment();
+        metrics.LoadLatency.RecordSince(started);
+        return state;
+    }
+
+    public ValueTask<long> WriteStateAsync(string grainType, string key, AccountState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        long sequence;
+        // The watermark computation skips a round while a registration is between taking its sequence number and
+        // entering the dirty set, so it can never declare a number durable that it has not seen yet.
+        Interlocked.Increment(ref _registering);
+        try
+        {
+            sequence = Interlocked.Increment(ref _lastSequence);
+            foreach (var ns in state.Changed)
+            {
+                MarkDirty(key, ns, sequence);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _registering);
+        }
+
+        metrics.NamespaceChanges.Add(state.Changed.Length);
+        state.ClearChanged();
+        if (_dirty.Count >= writeBehind.FlushAtDirtyNamespaces || DirtyBytes >= writeBehind.FlushAtDirtyBytes)
+        {
+            FlushRequested?.Invoke();
+        }
+
+        return new ValueTask<long>(sequence);
+    }
+
+    /// <summary>Erases the account: every namespace becomes a tombstone, deleted by the next flush.</summary>
+    public async Task ClearStateAsync(string grainType, string key, AccountState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        foreach (var ns in state.Namespaces)
+        {
+            if (!ns.Current.IsDeleted)
+            {
+                ns.Current = NamespaceFeatures.Tombstone(ns.Name, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                state.MarkChanged(ns);
+            }
+        }
+
+        await WriteStateAsync(grainType, key, state, cancellationToken).ConfigureAwait(false);
+    }
+
+    public bool HasPendingWrites(AccountState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (!state.Changed.IsEmpty)
+        {
+            return true;
+        }
+
+        foreach (var ns in state.Namespaces)
+        {
+            if (ns.PendingSince > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public Task WaitForDurabilityAsync(long writeToken, CancellationToken cancellationToken)
+    {
+        if (writeToken <= DurableWatermark)
+        {
+            return Task.CompletedTask;
+        }
+
+        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_waitersGate)
+        {
+            _waiters.Add((writeToken, completion));
+        }
+
+        FlushRequested?.Invoke();
+        return completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>One flush: writes every dirty namespace not already being written, then advances the watermark.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await _flushGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            // Anything that changes after this point carries a higher sequence number than `seen`.
+            var seen = LastSequence;
+            var pending = new List<PendingWrite>(_dirty.Count);
+            foreach (var (ns, entry) in _dirty)
+            {
+                if (!entry.InFlight)
+                {
+                    entry.InFlight = true;
+                    pending.Add(new PendingWrite(ns, entry, ns.Current));
+                }
+            }
+
+            if (pending.Count > 0)
+            {
+                using var concurrency = new SemaphoreSlim(writeBehind.MaxConcurrentBatches);
+                var batches = new List<Task>((pending.Count / BatchSize) + 1);
+                for (var offset = 0; offset < pending.Count; offset += BatchSize)
+                {
+                    var slice = pending.GetRange(offset, Math.Min(BatchSize, pending.Count - offset));
+                    await concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    batches.Add(WriteBatchAsync(slice, seen, concurrency, cancellationToken));
+                }
+
+                await Task.WhenAll(batches).ConfigureAwait(false);
+                metrics.Flushes.Increment();
+                metrics.FlushLatency.RecordSince(started);
+            }
+
+            AdvanceWatermark();
+        }
+        finally
+        {
+            _flushGate.Release();
+        }
+    }
+
+    private void MarkDirty(string accountId, NamespaceState ns, long sequence)
+    {
+        lock (ns.SyncRoot)
+        {
+            if (ns.PendingSince == 0)
+            {
+                ns.PendingSince = sequence;
+            }
+
+            if (!ns.IsQueued)
+            {
+                ns.IsQueued = true;
+                _dirty[ns] = new DirtyNamespace(accountId, Stopwatch.GetTimestamp());
+                Interlocked.Add(ref _dirtyBytes, ns.ItemBytes);
+            }
+        }
+    }
+
+    private async Task WriteBatchAsync(List<PendingWrite> batch, long seen, SemaphoreSlim concurrency, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var byKey = new Dictionary<(string, string), PendingWrite>(batch.Count);
+            var requests = new List<WriteRequest>(batch.Count);
+            foreach (var write in batch)
+            {
+                byKey[(write.Entry.AccountId, write.Namespace.Name)] = write;
+                requests.Add(write.Snapshot.IsDeleted
+                    ? new WriteRequest(new DeleteRequest(AccountItemCodec.Key(write.Entry.AccountId, write.Namespace.Name)))
+                    : new WriteRequest(new PutRequest(AccountItemCodec.ToItem(write.Entry.AccountId, write.Snapshot))));
+            }
+
+            for (var attempt = 1; requests.Count > 0; attempt++)
+            {
+                List<WriteRequest>? unprocessed = null;
+                try
+                {
+                    metrics.BatchCalls.Increment();
+                    var response = await client.BatchWriteItemAsync(
+                        new BatchWriteItemRequest { RequestItems = new() { [options.TableName] = requests } },
+                        cancellationToken).ConfigureAwait(false);
+                    if (response.UnprocessedItems is not null && response.UnprocessedItems.TryGetValue(options.TableName, out var returned))
+                    {
+                        unprocessed = returned;
+                    }
+                }
+                catch (Exception exception) when (exception is AmazonDynamoDBException or AmazonServiceException or HttpRequestException or TaskCanceledException
+                                                  && !cancellationToken.IsCancellationRequested)
+                {
+                    if (exception is ProvisionedThroughputExceededException or RequestLimitExceededException)
+                    {
+                        metrics.Throttles.Increment();
+                    }
+
+                    LogBatchFailed(logger, exception, requests.Count, attempt);
+                    unprocessed = requests;
+                }
+
+                // DynamoDB hands unprocessed items back as new objects: match them to ours by key.
+                var left = unprocessed is null ? [] : unprocessed.Select(KeyOf).ToHashSet();
+                foreach (var request in requests)
+                {
+                    if (!left.Contains(KeyOf(request)))
+                    {
+                        Completed(byKey[KeyOf(request)], seen);
+                    }
+                }
+
+                if (left.Count == 0)
+                {
+                    return;
+                }
+
+                unprocessed = requests.Where(r => left.Contains(KeyOf(r))).ToList();
+
+                if (attempt >= writeBehind.MaxAttempts)
+                {
+                    metrics.FailedBatches.Increment();
+                    foreach (var request in unprocessed)
+                    {
+                        byKey[KeyOf(request)].Entry.InFlight = false; // stays dirty: the next flush tries again
+                    }
+
+                    return;
+                }
+
+                metrics.UnprocessedRetries.Add(unprocessed.Count);
+
+                requests = unprocessed;
+                await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            concurrency.Release();
+        }
+    }
+
+    private static (string, string) KeyOf(WriteRequest request)
+    {
+        var key = request.PutRequest?.Item ?? request.DeleteRequest.Key;
+        return (key[AccountTable.AccountIdAttribute].S, key[AccountTable.NamespaceAttribute].S);
+    }
+
+    private void Completed(PendingWrite write, long seen)
+    {
+        metrics.ItemWrites.Increment();
+        var ns = write.Namespace;
+        lock (ns.SyncRoot)
+        {
+            ns.Durable = write.Snapshot.IsDeleted ? null : write.Snapshot;
+            if (ReferenceEquals(ns.Current, write.Snapshot))
+            {
+                ns.PendingSince = 0;
+                ns.IsQueued = false;
+                _dirty.TryRemove(ns, out _);
+                Interlocked.Add(ref _dirtyBytes, -ns.ItemBytes);
+            }
+            else
+            {
+                // Changed while in flight: what is left pending was numbered after `seen`.
+                ns.PendingSince = seen + 1;
+                write.Entry.InFlight = false;
+            }
+        }
+    }
+
+    private TimeSpan Backoff(int attempt)
+    {
+        // Exponential with full jitter (AWS's recommendation for contended retries).
+        var ceiling = Math.Min(writeBehind.MaxBackoff.TotalMilliseconds, writeBehind.InitialBackoff.TotalMilliseconds * Math.Pow(2, attempt - 1));
+        return TimeSpan.FromMilliseconds(ceiling * (0.5 + (Random.Shared.NextDouble() / 2)));
+    }
+
+    private void AdvanceWatermark()
+    {
+        for (var spin = new SpinWait(); ; spin.SpinOnce())
+        {
+            var last = LastSequence;
+            if (Interlocked.Read(ref _registering) != 0)
+            {
+                if (spin.Count > 100)
+                {
+                    return; // busy: the next flush advances it
+                }
+
+                continue;
+            }
+
+            var lowestPending = last + 1;
+            foreach (var ns in _dirty.Keys)
+            {
+                var since = ns.PendingSince;
+                if (since > 0 && since < lowestPending)
+                {
+                    lowestPending = since;
+                }
+            }
+
+            var watermark = lowestPending - 1;
+            if (watermark > Volatile.Read(ref _durableWatermark))
+            {
+                Volatile.Write(ref _durableWatermark, watermark);
+            }
+
+            break;
+        }
+
+        ReleaseWaiters();
+    }
+
+    private void ReleaseWaiters()
+    {
+        var watermark = DurableWatermark;
+        List<TaskCompletionSource>? ready = null;
+        lock (_waitersGate)
+        {
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Token <= watermark)
+                {
+                    (ready ??= []).Add(_waiters[i].Completion);
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+
+        ready?.ForEach(c => c.TrySetResult());
+    }
+
+    public void Dispose() => _flushGate.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "BatchWriteItem of {Count} items failed (attempt {Attempt}); retrying")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count, int attempt);
+
+    private readonly record struct PendingWrite(NamespaceState Namespace, DirtyNamespace Entry, NamespaceFeatures Snapshot);
+}

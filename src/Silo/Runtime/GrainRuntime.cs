@@ -10,6 +10,7 @@ public sealed class GrainRuntime : IGrainFactory, IDisposable
 {
     private readonly FrozenDictionary<Type, Registration> _byInterface;
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
 
     public GrainRuntime(IEnumerable<GrainTypeRegistration> registrations, GrainRuntimeOptions options, IServiceProvider services)
     {
@@ -46,10 +47,14 @@ public sealed class GrainRuntime : IGrainFactory, IDisposable
     public Task DeactivateAllAsync(DeactivationReason reason) =>
         Task.WhenAll(Catalogs.Select(c => c.DeactivateAllAsync(reason)));
 
+    /// <summary>Idempotent: the container disposes it once per service it is registered as.</summary>
     public void Dispose()
     {
-        _stopping.Cancel();
-        _stopping.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stopping.Cancel();
+            _stopping.Dispose();
+        }
     }
 
     private sealed record Registration(Func<string, IGrainCallInvoker, IGrain> CreateReference, GrainCatalog Catalog);

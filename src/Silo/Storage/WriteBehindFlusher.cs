@@ -61,11 +61,9 @@ public sealed partial class WriteBehindFlusher(DynamoAccountStorage storage, Wri
 
                 try
                 {
-                    await storage.FlushAsync(stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    break;
+                    // Not cancelled by stopping: a flush in progress finishes (its retries are bounded), then
+                    // StopAsync flushes what is left.
+                    await storage.FlushAsync(CancellationToken.None).ConfigureAwait(false);
                 }
 #pragma warning disable CA1031 // the loop must outlive any one failed flush: the items stay dirty and are retried
                 catch (Exception exception)

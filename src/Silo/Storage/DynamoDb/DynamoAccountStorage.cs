@@ -200,16 +200,7 @@ public sealed partial class DynamoAccountStorage(
 
             if (pending.Count > 0)
             {
-                using var concurrency = new SemaphoreSlim(writeBehind.MaxConcurrentBatches);
-                var batches = new List<Task>((pending.Count / BatchSize) + 1);
-                for (var offset = 0; offset < pending.Count; offset += BatchSize)
-                {
-                    var slice = pending.GetRange(offset, Math.Min(BatchSize, pending.Count - offset));
-                    await concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    batches.Add(WriteBatchAsync(slice, seen, concurrency, cancellationToken));
-                }
-
-                await Task.WhenAll(batches).ConfigureAwait(false);
+                await WriteAllAsync(pending, seen, cancellationToken).ConfigureAwait(false);
                 metrics.Flushes.Increment();
                 metrics.FlushLatency.RecordSince(started);
             }
@@ -220,6 +211,33 @@ public sealed partial class DynamoAccountStorage(
         {
             _flushGate.Release();
         }
+    }
+
+    private async Task WriteAllAsync(List<PendingWrite> pending, long seen, CancellationToken cancellationToken)
+    {
+        using var concurrency = new SemaphoreSlim(writeBehind.MaxConcurrentBatches);
+        var batches = new List<Task>((pending.Count / BatchSize) + 1);
+        try
+        {
+            for (var offset = 0; offset < pending.Count; offset += BatchSize)
+            {
+                var slice = pending.GetRange(offset, Math.Min(BatchSize, pending.Count - offset));
+                await concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+                batches.Add(WriteBatchAsync(slice, seen, concurrency, cancellationToken));
+            }
+        }
+        finally
+        {
+            // Whatever happened (cancellation included), every write of this flush has ended before the next one
+            // may start, and whatever is still dirty is free to be picked up again.
+            await Task.WhenAll(batches).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            foreach (var write in pending)
+            {
+                write.Entry.InFlight = false;
+            }
+        }
+
+        await Task.WhenAll(batches).ConfigureAwait(false); // surfaces a batch's unexpected failure
     }
 
     private void MarkDirty(string accountId, NamespaceState ns, long sequence)

@@ -189,7 +189,7 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
             if (grownSize > DynamoItemSize.MaxItemBytes)
             {
                 (rejected ??= []).Add(new RejectedUpdate(i, RejectionReason.ItemSizeLimit,
-                    $"namespace '{name}' of this account would grow to {grownSize} bytes, over DynamoDB's {DynamoItemSize.MaxItemBytes}-byte item limit"));
+                    $"namespace '{name}' of this account would grow to {grownSize} bytes, over DynamoDB's 400 KB ({DynamoItemSize.MaxItemBytes} bytes) item limit"));
                 continue;
             }
 

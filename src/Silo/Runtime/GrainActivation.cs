@@ -14,6 +14,7 @@ internal sealed class GrainActivation : IGrainContext
     private readonly Lock _gate = new();
     private readonly Queue<GrainWorkItem> _queue = new(0);
     private Grain? _instance;
+    private GrainActivationException? _activationFailure;
     private ActivationStatus _status = ActivationStatus.Activating;
     private int _readers;
     private bool _writer = true; // the activation turn holds the grain until OnActivateAsync completes
@@ -61,8 +62,10 @@ internal sealed class GrainActivation : IGrainContext
         {
             if (_status == ActivationStatus.Deactivated)
             {
-                result = default;
-                return false;
+                // A caller that found this activation before its activation failed gets that failure, rather than
+                // quietly activating again: a storage outage must not turn into a loop of activations.
+                result = _activationFailure is null ? default : ValueTask.FromException<TResult>(_activationFailure);
+                return _activationFailure is not null;
             }
 
             _lastUsed = Environment.TickCount64;
@@ -184,17 +187,18 @@ internal sealed class GrainActivation : IGrainContext
         catch (Exception exception)
 #pragma warning restore CA1031
         {
+            var failure = new GrainActivationException($"{GrainType}/{Key} failed to activate: {exception.Message}", exception);
             Catalog.Remove(this);
             GrainWorkItem[] waiting;
             lock (_gate)
             {
+                _activationFailure = failure;
                 _status = ActivationStatus.Deactivated;
                 waiting = [.. _queue];
                 _queue.Clear();
             }
 
             Catalog.Metrics.ActivationFailures.Increment();
-            var failure = new GrainActivationException($"{GrainType}/{Key} failed to activate: {exception.Message}", exception);
             foreach (var item in waiting)
             {
                 item.Fail(failure);

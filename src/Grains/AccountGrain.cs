@@ -7,7 +7,7 @@ namespace AccountMetadata.Grains;
 /// from memory; every write replaces a namespace snapshot and marks it dirty, so many updates between two flushes
 /// cost one DynamoDB item write.
 /// </summary>
-public sealed class AccountGrain(IGrainContext context, IPersistentState<AccountState> state, TimeProvider time)
+public sealed class AccountGrain(IGrainContext context, IPersistentState<AccountState> state, TimeProvider time, NameInterner names)
     : Grain(context), IAccountGrain
 {
     private static readonly ValueTask<NamespaceFeatures?> NoNamespace = new((NamespaceFeatures?)null);
@@ -145,7 +145,7 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
         AccountState account, string name, ref UpdateBatch batch, int first, long now, ref List<RejectedUpdate>? rejected)
     {
         var ns = account.Find(name);
-        var current = ns is null || ns.Current.IsDeleted ? NamespaceFeatures.Empty(name) : ns.Current;
+        var current = ns is null || ns.Current.IsDeleted ? NamespaceFeatures.Empty(names.Intern(name)) : ns.Current;
         var size = ns is null || ns.Current.IsDeleted ? DynamoItemSize.Of(GetPrimaryKeyString(), current) : ns.ItemBytes;
         NamespaceFeaturesBuilder? builder = null;
         var applied = 0;
@@ -200,7 +200,8 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
             }
             else
             {
-                builder.Add(update.Name, update.Value, update.Timestamp);
+                // A name seen for the first time in this account: keep the shared copy, not the caller's.
+                builder.Add(names.Intern(update.Name), update.Value, update.Timestamp);
             }
 
             size = grownSize;
@@ -209,7 +210,7 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
 
         if (builder is not null)
         {
-            ns ??= account.Add(new NamespaceState(name, current, durable: null));
+            ns ??= account.Add(new NamespaceState(names.Intern(name), current, durable: null));
             ns.Current = builder.Build(now);
             ns.ItemBytes = size;
             account.MarkChanged(ns);

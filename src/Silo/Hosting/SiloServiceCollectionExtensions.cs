@@ -34,7 +34,8 @@ public static class SiloServiceCollectionExtensions
             static (context, sp) => new AccountGrain(
                 context,
                 new PersistentState<AccountState>(context, sp.GetRequiredService<IGrainStorage<AccountState>>()),
-                sp.GetRequiredService<TimeProvider>())));
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<NameInterner>())));
         services.AddSingleton(sp => new GrainRuntime(
             sp.GetServices<GrainTypeRegistration>(), sp.GetRequiredService<GrainRuntimeOptions>(), sp));
         services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainRuntime>());

@@ -21,5 +21,7 @@ internal sealed class NullAccountStorage : IGrainStorage<AccountState>
 
     public bool HasPendingWrites(AccountState state) => false;
 
+    public void DiscardPendingWrites(AccountState state) => state.ClearChanged();
+
     public Task WaitForDurabilityAsync(long writeToken, CancellationToken cancellationToken) => Task.CompletedTask;
 }

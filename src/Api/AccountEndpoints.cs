@@ -20,9 +20,19 @@ public static class AccountEndpoints
     {
         ArgumentNullException.ThrowIfNull(options);
         var accounts = endpoints.MapGroup("/accounts");
+        if (options.RequireKeyForReads)
+        {
+            accounts.AddEndpointFilter((context, next) =>
+                HttpMethods.IsGet(context.HttpContext.Request.Method) || context.HttpContext.Request.Path.StartsWithSegments("/accounts/batch-get")
+                    ? ApiKeys.Authorize(context.HttpContext, [.. options.WriteApiKeys, .. options.AdminApiKeys], "read") is { } denied
+                        ? ValueTask.FromResult<object?>(denied)
+                        : next(context)
+                    : next(context));
+        }
+
         accounts.MapGet("/{accountId}", GetAccountAsync);
         accounts.MapGet("/{accountId}/namespaces/{namespace}", GetNamespaceAsync);
-        accounts.MapDelete("/{accountId}", DeleteAccountAsync);
+        accounts.MapDelete("/{accountId}", (string accountId, HttpContext context, IFeatureIngress ingress) => DeleteAccountAsync(accountId, context, ingress, options));
         accounts.MapPost("/batch-get", (HttpContext context, IGrainFactory grains) => BatchGetAsync(context, grains, options));
         return endpoints;
     }
@@ -54,15 +64,24 @@ public static class AccountEndpoints
         return features is null ? ApiProblems.NamespaceNotFound(accountId, @namespace) : new NamespaceResult(accountId, features);
     }
 
-    private static async ValueTask<IResult> DeleteAccountAsync(string accountId, IGrainFactory grains)
+    /// <summary>
+    /// Erasure travels through the ingest topic, keyed by the account, so it is ordered with the account's features
+    /// and applied by whichever silo owns the account: 202 once the broker has it.
+    /// </summary>
+    private static async Task<IResult> DeleteAccountAsync(string accountId, HttpContext context, IFeatureIngress ingress, ApiOptions options)
     {
+        if (ApiKeys.Authorize(context, options.WriteApiKeys, "write") is { } denied)
+        {
+            return denied;
+        }
+
         if (!ApiProblems.IsValid(accountId))
         {
             return ApiProblems.InvalidAccountId(accountId);
         }
 
-        var erased = await grains.GetGrain<IAccountGrain>(accountId).DeleteAsync().ConfigureAwait(false);
-        return erased ? TypedResults.NoContent() : ApiProblems.AccountNotFound(accountId);
+        await ingress.PublishEraseAsync(accountId, context.RequestAborted).ConfigureAwait(false);
+        return TypedResults.Accepted($"/accounts/{accountId}", new EraseAccepted(accountId, "erase queued"));
     }
 
     private static async Task<IResult> BatchGetAsync(HttpContext context, IGrainFactory grains, ApiOptions options)

@@ -10,4 +10,19 @@ public sealed class ApiOptions
 
     /// <summary>Largest request body the read API accepts (413 beyond).</summary>
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Items one <c>POST /features</c> may carry.</summary>
+    public int MaxFeatureBatchItems { get; set; } = 500;
+
+    /// <summary>Largest <c>POST /features</c> body (413 beyond).</summary>
+    public long MaxFeatureBatchBytes { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>Keys accepted by the write endpoints (<c>POST /features</c>, <c>DELETE /accounts/{id}</c>, schemas).</summary>
+    public List<string> WriteApiKeys { get; } = [];
+
+    /// <summary>Keys accepted by the admin endpoints (schemas, dashboard); write keys are not admin keys.</summary>
+    public List<string> AdminApiKeys { get; } = [];
+
+    /// <summary>When true, reads need a write or admin key too. Off by default: reads are open.</summary>
+    public bool RequireKeyForReads { get; set; }
 }

@@ -16,8 +16,18 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) => state.ReadStateAsync(cancellationToken);
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        state.WaitForDurabilityAsync(cancellationToken);
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (reason == DeactivationReason.OwnershipLost)
+        {
+            // The new owner replays whatever is not durable here (its offsets were never committed); writing it
+            // late from this silo could only overwrite the new owner's newer state.
+            state.DiscardPendingWrites();
+            return Task.CompletedTask;
+        }
+
+        return state.WaitForDurabilityAsync(cancellationToken);
+    }
 
     public ValueTask<ApplyResult> ApplyAsync(ReadOnlyMemory<FeatureUpdate> updates)
     {

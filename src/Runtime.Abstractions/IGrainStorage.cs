@@ -18,6 +18,9 @@ public interface IGrainStorage<TState>
     /// <summary>True when <paramref name="state"/> has changes that are not durable yet.</summary>
     bool HasPendingWrites(TState state);
 
+    /// <summary>Drops <paramref name="state"/>'s changes that are not durable yet (see IPersistentState.DiscardPendingWrites).</summary>
+    void DiscardPendingWrites(TState state);
+
     /// <summary>Completes when the write that returned <paramref name="writeToken"/> (and every earlier one) is durable.</summary>
     Task WaitForDurabilityAsync(long writeToken, CancellationToken cancellationToken);
 }

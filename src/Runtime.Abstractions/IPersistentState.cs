@@ -21,6 +21,13 @@ public interface IPersistentState<TState>
 
     Task ClearStateAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Forgets changes not yet durable, without writing them: for a grain whose key another silo now owns, which
+    /// replays them from the log (Kafka offsets are only committed once durable), so writing them here could only
+    /// overwrite the new owner's newer state.
+    /// </summary>
+    void DiscardPendingWrites();
+
     /// <summary>Completes when every write made so far is durable.</summary>
     Task WaitForDurabilityAsync(CancellationToken cancellationToken = default);
 }

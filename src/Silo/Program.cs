@@ -6,7 +6,11 @@ using Microsoft.AspNetCore.Http;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Services.AddAccountMetadataSilo(builder.Configuration);
-builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, SiloJsonContext.Default));
+builder.Services.ConfigureHttpJsonOptions(json =>
+{
+    json.SerializerOptions.TypeInfoResolverChain.Insert(0, SiloJsonContext.Default);
+    json.SerializerOptions.TypeInfoResolverChain.Insert(1, AccountMetadata.Api.Json.ApiJson.TypeInfoResolver);
+});
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
@@ -16,12 +20,16 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
     {
         BadHttpRequestException bad => bad.StatusCode, // 413 for bodies over the limit, 400 for malformed requests
         GrainActivationException => StatusCodes.Status503ServiceUnavailable, // storage unreachable while loading
+        Confluent.Kafka.KafkaException => StatusCodes.Status503ServiceUnavailable, // the broker did not take a write
         _ => StatusCodes.Status500InternalServerError,
     },
 });
 app.UseStatusCodePages();
 app.MapSiloEndpoints();
-app.MapAccountEndpoints(app.Services.GetRequiredService<ApiOptions>());
+var apiOptions = app.Services.GetRequiredService<ApiOptions>();
+app.MapAccountEndpoints(apiOptions);
+app.MapFeatureEndpoints(apiOptions);
+app.MapSchemaEndpoints(apiOptions);
 await app.RunAsync().ConfigureAwait(false);
 
 /// <summary>The silo host; public for the integration tests' WebApplicationFactory.</summary>

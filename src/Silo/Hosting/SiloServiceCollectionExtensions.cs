@@ -1,9 +1,11 @@
 using AccountMetadata.Api;
 using AccountMetadata.Grains;
 using AccountMetadata.Runtime;
+using AccountMetadata.Silo.Ingestion;
 using AccountMetadata.Silo.Kafka;
 using AccountMetadata.Silo.Metrics;
 using AccountMetadata.Silo.Runtime;
+using AccountMetadata.Silo.Schemas;
 using AccountMetadata.Silo.Storage;
 using AccountMetadata.Silo.Storage.DynamoDb;
 using Amazon.DynamoDBv2;
@@ -20,6 +22,8 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton(Bind<WriteBehindOptions>(configuration, WriteBehindOptions.SectionName));
         services.AddSingleton(Bind<KafkaOptions>(configuration, KafkaOptions.SectionName));
         services.AddSingleton(Bind<ApiOptions>(configuration, ApiOptions.SectionName));
+        services.AddSingleton(Bind<IngestionOptions>(configuration, IngestionOptions.SectionName));
+        services.AddSingleton(Bind<SchemaOptions>(configuration, SchemaOptions.SectionName));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(NameInterner.Shared);
 
@@ -40,9 +44,15 @@ public static class SiloServiceCollectionExtensions
             sp.GetServices<GrainTypeRegistration>(), sp.GetRequiredService<GrainRuntimeOptions>(), sp));
         services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainRuntime>());
         services.AddSingleton<PrometheusExporter>();
+        services.AddSingleton<NamespaceSchemaRegistry>();
+        services.AddSingleton<INamespaceSchemas, NamespaceSchemasAdapter>();
+        services.AddSingleton<IngestionMetrics>();
+        services.AddSingleton<FeatureIngress>();
+        services.AddSingleton<IFeatureIngress>(sp => sp.GetRequiredService<FeatureIngress>());
 
-        // Hosted services stop in reverse order: grains deactivate (and wait for their writes) before the
-        // flusher's final flush, which runs before the process exits.
+        // Hosted services start in this order and stop in reverse: the table exists before schemas load, schemas
+        // load before ingestion starts; ingestion stops first (committing what is durable), then grains deactivate
+        // (waiting for their writes), then the flusher's final flush runs.
         services.AddSingleton<StorageReadiness>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageReadiness>());
         services.AddSingleton<WriteBehindFlusher>();
@@ -50,6 +60,10 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<ActivationCollector>();
         services.AddHostedService(sp => sp.GetRequiredService<ActivationCollector>());
         services.AddHostedService<GrainRuntimeLifecycle>();
+        services.AddSingleton<SchemaRefresher>();
+        services.AddHostedService(sp => sp.GetRequiredService<SchemaRefresher>());
+        services.AddSingleton<KafkaIngestionService>();
+        services.AddHostedService(sp => sp.GetRequiredService<KafkaIngestionService>());
         return services;
     }
 

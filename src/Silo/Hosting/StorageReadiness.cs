@@ -1,13 +1,14 @@
+using AccountMetadata.Silo.Schemas;
 using AccountMetadata.Silo.Storage.DynamoDb;
 using Amazon.DynamoDBv2;
 
 namespace AccountMetadata.Silo.Hosting;
 
 /// <summary>
-/// Readiness: the silo has prepared its storage at start-up, and the table answers now (checked at most once
+/// Readiness: the silo has prepared its storage and loaded the namespace schemas at start-up, and the table answers now (checked at most once
 /// every few seconds, so a probe storm does not become a DynamoDB storm).
 /// </summary>
-public sealed class StorageReadiness(IAmazonDynamoDB client, DynamoDbOptions options, TimeProvider time) : IHostedService
+public sealed class StorageReadiness(IAmazonDynamoDB client, DynamoDbOptions options, NamespaceSchemaRegistry schemas, TimeProvider time) : IHostedService
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
     private volatile bool _started;
@@ -27,9 +28,9 @@ public sealed class StorageReadiness(IAmazonDynamoDB client, DynamoDbOptions opt
 
     public async Task<(bool Ready, string? Reason)> CheckAsync(CancellationToken cancellationToken)
     {
-        if (!_started)
+        if (!_started || !schemas.IsLoaded)
         {
-            return (false, "starting");
+            return (false, "starting: table and namespace schemas not loaded yet");
         }
 
         var last = _last;

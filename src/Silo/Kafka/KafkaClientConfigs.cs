@@ -17,6 +17,7 @@ public static class KafkaClientConfigs
         BootstrapServers = options.BootstrapServers,
         Acks = Acks.All,
         LingerMs = 5,
+        Partitioner = Partitioner.Murmur2Random, // Java-compatible: see KafkaPartitioner
         // Idempotence needs the modern protocol; 0.9 brokers refuse it.
         EnableIdempotence = options.Profile == KafkaClientProfile.Production,
     }, options);

@@ -36,6 +36,8 @@ public sealed class PersistentState<TState>(IGrainContext context, IGrainStorage
     public Task ClearStateAsync(CancellationToken cancellationToken = default) =>
         storage.ClearStateAsync(context.GrainType, context.Key, State, cancellationToken);
 
+    public void DiscardPendingWrites() => storage.DiscardPendingWrites(State);
+
     public Task WaitForDurabilityAsync(CancellationToken cancellationToken = default) =>
         storage.WaitForDurabilityAsync(Volatile.Read(ref _lastWriteToken), cancellationToken);
 

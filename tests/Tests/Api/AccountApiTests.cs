@@ -148,20 +148,21 @@ public sealed class AccountApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Delete_erases_the_account_then_reports_404()
+    public async Task Delete_needs_the_write_key()
     {
-        await _silo.Grains.GetGrain<IAccountGrain>("acc-del").ApplyAsync(new[] { new FeatureUpdate("orders", "n", "1", 1) });
-        using (var deleted = await _http.DeleteAsync("/accounts/acc-del"))
+        using (var anonymous = await _http.DeleteAsync("/accounts/acc-1"))
         {
-            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
         }
 
-        using (var again = await _http.DeleteAsync("/accounts/acc-del"))
+        using var wrong = new HttpRequestMessage(HttpMethod.Delete, "/accounts/acc-1") { Headers = { { "X-Api-Key", "nope" } } };
+        using (var forbidden = await _http.SendAsync(wrong))
         {
-            Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         }
 
-        using var _ = await GetJsonAsync("/accounts/acc-del", HttpStatusCode.NotFound, "application/problem+json");
+        using var _ = await GetJsonAsync("/accounts/acc-1", HttpStatusCode.OK); // untouched
     }
 
     [Fact]

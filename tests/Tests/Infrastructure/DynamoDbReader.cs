@@ -21,9 +21,16 @@ internal static class DynamoDbReader
             .ToDictionary(f => f.Namespace, StringComparer.Ordinal);
     }
 
+    /// <summary>Account items in the table (the namespace schemas' partition is not an account).</summary>
     public static async Task<int> CountItemsAsync(IAmazonDynamoDB client, string table)
     {
-        var response = await client.ScanAsync(new ScanRequest { TableName = table, Select = Select.COUNT });
+        var response = await client.ScanAsync(new ScanRequest
+        {
+            TableName = table,
+            Select = Select.COUNT,
+            FilterExpression = "account_id <> :schemas",
+            ExpressionAttributeValues = new() { [":schemas"] = new AttributeValue { S = Silo.Schemas.NamespaceSchemaRegistry.PartitionKey } },
+        });
         return response.Count ?? 0;
     }
 }

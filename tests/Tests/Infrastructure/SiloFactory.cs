@@ -15,7 +15,15 @@ namespace AccountMetadata.Tests.Infrastructure;
 public sealed class SiloFactory(string tableName, IReadOnlyDictionary<string, string?>? settings = null, Func<IServiceProvider, IAmazonDynamoDB>? dynamoDb = null)
     : WebApplicationFactory<Program>
 {
+    public const string WriteKey = "test-write-key";
+    public const string AdminKey = "test-admin-key";
+
     public string TableName { get; } = tableName;
+
+    /// <summary>This silo's ingest topic, unless settings name another.</summary>
+    public string IngestTopic => settings?.GetValueOrDefault("Kafka:IngestTopic") ?? TableName + "-in";
+
+    public string DeadLetterTopic => settings?.GetValueOrDefault("Kafka:DeadLetterTopic") ?? TableName + "-dlq";
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
@@ -34,7 +42,17 @@ public sealed class SiloFactory(string tableName, IReadOnlyDictionary<string, st
         builder.UseSetting("DynamoDb:TableName", TableName);
         builder.UseSetting("DynamoDb:CreateTableIfMissing", "true");
         builder.UseSetting("Storage:WriteBehind:FlushInterval", "00:00:00.050");
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        // Kafka: topics and group of this silo's own (auto-created by the local broker), ingestion off unless asked.
+        var kafka = StackEndpoints.Current;
+        builder.UseSetting("Kafka:BootstrapServers", kafka.KafkaBootstrap);
+        builder.UseSetting("Kafka:LibrdkafkaPath", kafka.LibrdkafkaPath);
+        builder.UseSetting("Kafka:IngestTopic", IngestTopic);
+        builder.UseSetting("Kafka:DeadLetterTopic", DeadLetterTopic);
+        builder.UseSetting("Kafka:ConsumerGroup", TableName + "-group");
+        builder.UseSetting("Ingestion:Enabled", "false");
+        builder.UseSetting("Api:WriteApiKeys:0", WriteKey);
+        builder.UseSetting("Api:AdminApiKeys:0", AdminKey);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>(StringComparer.Ordinal))
         {
             builder.UseSetting(key, value);
         }

@@ -162,6 +162,25 @@ public sealed partial class DynamoAccountStorage(
         return false;
     }
 
+    public void DiscardPendingWrites(AccountState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.ClearChanged();
+        foreach (var ns in state.Namespaces)
+        {
+            lock (ns.SyncRoot)
+            {
+                if (ns.IsQueued && _dirty.TryRemove(ns, out _))
+                {
+                    Interlocked.Add(ref _dirtyBytes, -ns.ItemBytes);
+                }
+
+                ns.IsQueued = false;
+                ns.PendingSince = 0;
+            }
+        }
+    }
+
     public Task WaitForDurabilityAsync(long writeToken, CancellationToken cancellationToken)
     {
         if (writeToken <= DurableWatermark)

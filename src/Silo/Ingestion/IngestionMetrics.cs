@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+using AccountMetadata.Silo.Metrics;
+
+namespace AccountMetadata.Silo.Ingestion;
+
+/// <summary>What ingestion did; sampled by the dashboard and /metrics.</summary>
+public sealed class IngestionMetrics
+{
+    private readonly StripedCounter[] _deadLettered = DeadLetterReasons.All.Select(_ => new StripedCounter()).ToArray();
+
+    public StripedCounter Consumed { get; } = new();
+
+    public StripedCounter Applied { get; } = new();
+
+    public StripedCounter IgnoredAsOlder { get; } = new();
+
+    public StripedCounter Erased { get; } = new();
+
+    public StripedCounter Batches { get; } = new();
+
+    public StripedCounter Commits { get; } = new();
+
+    public StripedCounter GrainCallRetries { get; } = new();
+
+    public LatencyHistogram CommitLatency { get; } = new();
+
+    /// <summary>Per assigned partition: lag, position, last commit. Replaced on rebalance.</summary>
+    public ConcurrentDictionary<int, PartitionStatus> Partitions { get; } = new();
+
+    public bool IsPaused { get; internal set; }
+
+    public string? PauseReason { get; internal set; }
+
+    public StripedCounter DeadLettered(DeadLetterReason reason) => _deadLettered[(int)reason];
+
+    public long DeadLetteredTotal => _deadLettered.Sum(c => c.Value);
+}

@@ -1,0 +1,466 @@
+using System.Diagnostics;
+using AccountMetadata.Grains;
+using AccountMetadata.Runtime;
+using AccountMetadata.Silo.Kafka;
+using AccountMetadata.Silo.Runtime;
+using AccountMetadata.Silo.Schemas;
+using AccountMetadata.Silo.Storage.DynamoDb;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace AccountMetadata.Silo.Ingestion;
+
+/// <summary>
+/// The stream provider: a consumer-group member on the ingest topic that feeds account grains.
+/// <list type="bullet">
+/// <item>A poll batch is parsed (Utf8JsonReader), checked against the namespace schemas, grouped by account, and each
+/// account grain gets one call with all its updates. Anything that cannot be applied goes to the dead-letter topic.</item>
+/// <item>At least once, never loss: a batch's offsets are committed only once its grain calls are done and storage's
+/// durability watermark covers their writes. A crash replays from the last commit; last-writer-wins makes it harmless.</item>
+/// <item>Backpressure: partitions pause while too many batches are in flight or too much state waits for DynamoDB.</item>
+/// <item>Rebalance: a revoked partition's writes are flushed and committed, then its accounts' grains deactivate,
+/// because the partition's new owner is now the only writer of those accounts.</item>
+/// </list>
+/// All consumer calls happen on one dedicated thread; grain calls run on the thread pool.
+/// </summary>
+public sealed partial class KafkaIngestionService(
+    KafkaOptions kafka,
+    IngestionOptions options,
+    IGrainFactory grains,
+    GrainRuntime runtime,
+    DynamoAccountStorage storage,
+    NamespaceSchemaRegistry schemas,
+    NameInterner names,
+    IngestionMetrics metrics,
+    TimeProvider time,
+    ILogger<KafkaIngestionService> logger) : BackgroundService
+{
+    private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Queue<InFlightBatch> _inFlight = new();
+    private readonly Dictionary<int, long> _toCommit = [];
+    private readonly Dictionary<int, (long Offset, DateTimeOffset At)> _committed = [];
+    private IConsumer<byte[]?, byte[]?>? _consumer;
+    private IProducer<byte[]?, byte[]>? _deadLetters;
+    private int _partitionCount;
+    private bool _paused;
+    private int _pausedAssignmentCount;
+    private long _lastCommit = Stopwatch.GetTimestamp();
+    private long _lastStatus;
+    private CancellationToken _stopping;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Enabled)
+        {
+            return Task.CompletedTask;
+        }
+
+        _stopping = stoppingToken;
+        return Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    private void Run()
+    {
+        var config = KafkaClientConfigs.Consumer(kafka, kafka.ConsumerGroup);
+        config.EnableAutoOffsetStore = false;
+        config.FetchMinBytes ??= 64 * 1024;          // batched fetches...
+        config.FetchWaitMaxMs ??= 50;                // ...that still keep freshness under 100 ms
+        config.MaxPartitionFetchBytes ??= 4 * 1024 * 1024;
+        config.QueuedMaxMessagesKbytes ??= 64 * 1024;
+        config.MaxPollIntervalMs ??= 300_000;
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
+            .SetPartitionsAssignedHandler((_, assigned) => OnAssigned(assigned))
+            .SetPartitionsRevokedHandler((_, revoked) => OnRevoked(revoked, commit: true))
+            .SetPartitionsLostHandler((_, lost) => OnRevoked(lost, commit: false))
+            .SetErrorHandler((_, error) => LogKafkaError(logger, error.Code, error.Reason))
+            .Build();
+        using var deadLetters = new ProducerBuilder<byte[]?, byte[]>(KafkaClientConfigs.Producer(kafka)).Build();
+        _consumer = consumer;
+        _deadLetters = deadLetters;
+        consumer.Subscribe(kafka.IngestTopic);
+        LogStarted(logger, kafka.IngestTopic, kafka.ConsumerGroup);
+
+        var batch = new List<ConsumeResult<byte[]?, byte[]?>>(options.MaxBatchMessages);
+        try
+        {
+            while (!_stopping.IsCancellationRequested)
+            {
+                batch.Clear();
+                Poll(consumer, batch);
+                if (batch.Count > 0)
+                {
+                    _inFlight.Enqueue(Dispatch(batch));
+                    metrics.Batches.Increment();
+                }
+
+                CommitDurable(force: false);
+                ApplyBackpressure(consumer);
+                RefreshStatus(consumer);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+
+        Drain();
+        consumer.Close(); // leaves the group (revoking, which deactivates this silo's account grains)
+        deadLetters.Flush(TimeSpan.FromSeconds(10));
+        _consumer = null;
+    }
+
+    private void Poll(IConsumer<byte[]?, byte[]?> consumer, List<ConsumeResult<byte[]?, byte[]?>> batch)
+    {
+        var first = consumer.Consume(PollTimeout);
+        if (first is null)
+        {
+            return;
+        }
+
+        batch.Add(first);
+        var deadline = Stopwatch.GetTimestamp() + (long)(options.MaxBatchWait.TotalSeconds * Stopwatch.Frequency);
+        while (batch.Count < options.MaxBatchMessages)
+        {
+            var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+            var next = consumer.Consume(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+            if (next is null)
+            {
+                return;
+            }
+
+            batch.Add(next);
+        }
+    }
+
+    /// <summary>Parses, validates and groups a batch, then starts one grain call sequence per account.</summary>
+    private InFlightBatch Dispatch(List<ConsumeResult<byte[]?, byte[]?>> batch)
+    {
+        var inFlight = new InFlightBatch();
+        var accounts = new Dictionary<string, AccountWork>(StringComparer.Ordinal);
+        foreach (var result in batch)
+        {
+            inFlight.Track(result.Partition.Value, result.Offset.Value);
+            var value = result.Message.Value;
+            if (value is null || value.Length == 0)
+            {
+                inFlight.Add(DeadLetterAsync(result, new ParseOutcome(DeadLetterReason.NotJson, "the message has no value")));
+                continue;
+            }
+
+            if (!FeatureMessageParser.TryParse(value, names, out var message, out var failure))
+            {
+                inFlight.Add(DeadLetterAsync(result, failure));
+                continue;
+            }
+
+            if (schemas.Check(message) is { } refused)
+            {
+                inFlight.Add(DeadLetterAsync(result, refused));
+                continue;
+            }
+
+            if (!accounts.TryGetValue(message.AccountId, out var work))
+            {
+                accounts[message.AccountId] = work = new AccountWork(message.AccountId);
+            }
+
+            if (message.Kind == FeatureMessageKind.Erase)
+            {
+                work.AddErase();
+            }
+            else
+            {
+                work.AddUpdate(message.ToUpdate(), result);
+            }
+        }
+
+        metrics.Consumed.Add(batch.Count);
+        foreach (var work in accounts.Values)
+        {
+            inFlight.Add(RunAsync(work));
+        }
+
+        return inFlight;
+    }
+
+    /// <summary>An account's steps, in order. A failing call (storage down during activation) is retried, not skipped.</summary>
+    private async Task RunAsync(AccountWork work)
+    {
+        var grain = grains.GetGrain<IAccountGrain>(work.AccountId);
+        foreach (var step in work.Steps)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    if (step.IsErase)
+                    {
+                        await grain.DeleteAsync().ConfigureAwait(false);
+                        metrics.Erased.Increment();
+                    }
+                    else
+                    {
+                        var result = await grain.ApplyAsync(step.Updates.ToArray()).ConfigureAwait(false);
+                        metrics.Applied.Add(result.Applied);
+                        metrics.IgnoredAsOlder.Add(result.IgnoredAsOlder);
+                        foreach (var rejected in result.Rejected)
+                        {
+                            await DeadLetterAsync(step.Sources[rejected.Index], new ParseOutcome(DeadLetterReasons.From(rejected.Reason), rejected.Detail))
+                                .ConfigureAwait(false);
+                        }
+                    }
+
+                    break;
+                }
+                catch (Exception exception) when (!_stopping.IsCancellationRequested && exception is not OperationCanceledException)
+                {
+                    metrics.GrainCallRetries.Increment();
+                    LogGrainCallRetry(logger, exception, work.AccountId, attempt);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 50 * Math.Pow(2, Math.Min(attempt, 10)))), _stopping).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private Task<DeliveryResult<byte[]?, byte[]>> DeadLetterAsync(ConsumeResult<byte[]?, byte[]?> source, ParseOutcome failure)
+    {
+        metrics.DeadLettered(failure.Reason).Increment();
+        var envelope = DeadLetterEnvelope.Create(
+            failure.Reason, failure.Detail, source.Topic, source.Partition.Value, source.Offset.Value, source.Message.Key, source.Message.Value, time.GetUtcNow());
+        // Keyed like the source, so an account's dead letters stay in order too.
+        return _deadLetters!.ProduceAsync(kafka.DeadLetterTopic, new Message<byte[]?, byte[]> { Key = source.Message.Key, Value = envelope });
+    }
+
+    /// <summary>Commits the offsets of the oldest batches whose work is done and whose writes are durable.</summary>
+    private void CommitDurable(bool force)
+    {
+        var durable = storage.DurableWatermark;
+        while (_inFlight.Count > 0)
+        {
+            var head = _inFlight.Peek();
+            if (!head.Completion.IsCompletedSuccessfully)
+            {
+                break;
+            }
+
+            if (head.Sequence < 0)
+            {
+                head.Sequence = storage.LastSequence; // every write of this batch is numbered at or below this
+            }
+
+            if (head.Sequence > durable)
+            {
+                break;
+            }
+
+            _inFlight.Dequeue();
+            foreach (var (partition, offset) in head.NextOffsets)
+            {
+                _toCommit[partition] = Math.Max(_toCommit.GetValueOrDefault(partition), offset);
+            }
+        }
+
+        if (_toCommit.Count == 0 || (!force && Stopwatch.GetElapsedTime(_lastCommit) < options.CommitInterval))
+        {
+            return;
+        }
+
+        var assigned = _consumer!.Assignment.Select(tp => tp.Partition.Value).ToHashSet();
+        var offsets = _toCommit.Where(p => assigned.Contains(p.Key))
+            .Select(p => new TopicPartitionOffset(kafka.IngestTopic, p.Key, p.Value)).ToList();
+        _toCommit.Clear();
+        _lastCommit = Stopwatch.GetTimestamp();
+        if (offsets.Count == 0)
+        {
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            _consumer.Commit(offsets);
+            metrics.Commits.Increment();
+            metrics.CommitLatency.RecordSince(started);
+            var now = time.GetUtcNow();
+            foreach (var offset in offsets)
+            {
+                _committed[offset.Partition.Value] = (offset.Offset.Value, now);
+            }
+        }
+        catch (KafkaException exception)
+        {
+            // Not lost: these offsets are committed with the next ones, or replayed after a rebalance.
+            LogCommitFailed(logger, exception, exception.Error.Reason);
+            foreach (var offset in offsets)
+            {
+                _toCommit[offset.Partition.Value] = Math.Max(_toCommit.GetValueOrDefault(offset.Partition.Value), offset.Offset.Value);
+            }
+        }
+    }
+
+    private void ApplyBackpressure(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        var busy = _inFlight.Count(b => !b.Completion.IsCompleted);
+        var dirty = storage.DirtyNamespaces;
+        var bytes = storage.DirtyBytes;
+        string? reason = busy >= options.MaxBatchesInFlight ? $"{busy} batches waiting for grain calls"
+            : dirty >= options.PauseAtDirtyNamespaces ? $"{dirty} namespaces waiting for DynamoDB"
+            : bytes >= options.PauseAtDirtyBytes ? $"{bytes} bytes waiting for DynamoDB"
+            : null;
+        var assignment = consumer.Assignment;
+        if (reason is not null && (!_paused || _pausedAssignmentCount != assignment.Count))
+        {
+            consumer.Pause(assignment);
+            _paused = true;
+            _pausedAssignmentCount = assignment.Count;
+            metrics.IsPaused = true;
+            metrics.PauseReason = reason;
+            LogPaused(logger, reason);
+        }
+        else if (_paused && busy < Math.Max(1, options.MaxBatchesInFlight / 2) && dirty < options.PauseAtDirtyNamespaces / 2 && bytes < options.PauseAtDirtyBytes / 2)
+        {
+            consumer.Resume(assignment);
+            _paused = false;
+            metrics.IsPaused = false;
+            metrics.PauseReason = null;
+            LogResumed(logger);
+        }
+    }
+
+    private void RefreshStatus(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        if (Stopwatch.GetElapsedTime(_lastStatus) < StatusInterval)
+        {
+            return;
+        }
+
+        _lastStatus = Stopwatch.GetTimestamp();
+        foreach (var tp in consumer.Assignment)
+        {
+            var watermarks = consumer.GetWatermarkOffsets(tp);
+            var position = consumer.Position(tp);
+            var committed = _committed.GetValueOrDefault(tp.Partition.Value, (-1, default));
+            metrics.Partitions[tp.Partition.Value] = new PartitionStatus(
+                tp.Partition.Value,
+                position.IsSpecial ? -1 : position.Value,
+                watermarks.High.IsSpecial ? -1 : watermarks.High.Value,
+                committed.Offset,
+                committed.Offset < 0 ? null : committed.At,
+                _paused);
+        }
+    }
+
+    private void OnAssigned(List<TopicPartition> assigned)
+    {
+        int[] partitions = [.. assigned.Select(p => p.Partition.Value)];
+        LogAssigned(logger, partitions);
+        _pausedAssignmentCount = -1; // re-pause the new assignment if backpressure is on
+    }
+
+    /// <summary>
+    /// Revoked (or lost) partitions: finish their work, flush, commit what is durable, then deactivate their accounts'
+    /// grains, since the partitions' new owner is now the only one that may write those accounts.
+    /// </summary>
+    private void OnRevoked(List<TopicPartitionOffset> revoked, bool commit)
+    {
+        int[] revokedPartitions = [.. revoked.Select(p => p.Partition.Value)];
+        LogRevoked(logger, revokedPartitions, commit);
+        var timeout = options.RevokeFlushTimeout;
+        try
+        {
+            Task.WhenAll(_inFlight.Select(b => b.Completion)).Wait(timeout);
+            storage.WaitForDurabilityAsync(storage.LastSequence, CancellationToken.None).Wait(timeout);
+        }
+#pragma warning disable CA1031 // a slow or failing flush must not stop the rebalance: the new owner replays what is not committed
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogRevokeFlushIncomplete(logger, exception);
+        }
+
+        if (commit)
+        {
+            CommitDurable(force: true);
+        }
+
+        var gone = revoked.Select(p => p.Partition.Value).ToHashSet();
+        _toCommit.Clear();
+        foreach (var batch in _inFlight)
+        {
+            foreach (var partition in gone)
+            {
+                batch.NextOffsets.Remove(partition);
+            }
+        }
+
+        foreach (var partition in gone)
+        {
+            metrics.Partitions.TryRemove(partition, out _);
+            _committed.Remove(partition);
+        }
+
+        var partitions = PartitionCount();
+        runtime.CatalogOf<IAccountGrain>()
+            .DeactivateAllAsync(DeactivationReason.OwnershipLost, key => gone.Contains(KafkaPartitioner.PartitionOf(key, partitions)))
+            .Wait(timeout);
+    }
+
+    private int PartitionCount()
+    {
+        if (_partitionCount > 0)
+        {
+            return _partitionCount;
+        }
+
+        using var admin = new AdminClientBuilder(KafkaClientConfigs.Admin(kafka)).Build();
+        var metadata = admin.GetMetadata(kafka.IngestTopic, TimeSpan.FromSeconds(10));
+        return _partitionCount = metadata.Topics.Single().Partitions.Count;
+    }
+
+    /// <summary>On stop: let outstanding work finish, make it durable, commit it.</summary>
+    private void Drain()
+    {
+        try
+        {
+            Task.WhenAll(_inFlight.Select(b => b.Completion)).Wait(TimeSpan.FromSeconds(30));
+            storage.WaitForDurabilityAsync(storage.LastSequence, CancellationToken.None).Wait(TimeSpan.FromSeconds(30));
+        }
+#pragma warning disable CA1031 // whatever is not durable is simply not committed, and is replayed on the next start
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogRevokeFlushIncomplete(logger, exception);
+        }
+
+        CommitDurable(force: true);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingesting from {Topic} in group {Group}")]
+    private static partial void LogStarted(ILogger logger, string topic, string group);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partitions assigned: {Partitions}")]
+    private static partial void LogAssigned(ILogger logger, int[] partitions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partitions revoked: {Partitions} (commit: {Commit})")]
+    private static partial void LogRevoked(ILogger logger, int[] partitions, bool commit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka: {Code} {Reason}")]
+    private static partial void LogKafkaError(ILogger logger, ErrorCode code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offset commit failed ({Reason}); retrying with the next commit")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Grain call for account {AccountId} failed (attempt {Attempt}); retrying")]
+    private static partial void LogGrainCallRetry(ILogger logger, Exception exception, string accountId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pausing consumption: {Reason}")]
+    private static partial void LogPaused(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming consumption")]
+    private static partial void LogResumed(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not everything became durable in time; uncommitted messages will be replayed")]
+    private static partial void LogRevokeFlushIncomplete(ILogger logger, Exception exception);
+}

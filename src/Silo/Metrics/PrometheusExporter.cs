@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
+using AccountMetadata.Silo.Ingestion;
 using AccountMetadata.Silo.Runtime;
 using AccountMetadata.Silo.Storage.DynamoDb;
 
 namespace AccountMetadata.Silo.Metrics;
 
 /// <summary>Renders the silo's metrics in Prometheus' text exposition format (version 0.0.4) for <c>/metrics</c>.</summary>
-public sealed class PrometheusExporter(GrainRuntime runtime, DynamoAccountStorage storage)
+public sealed class PrometheusExporter(GrainRuntime runtime, DynamoAccountStorage storage, IngestionMetrics ingestion)
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -50,7 +51,41 @@ public sealed class PrometheusExporter(GrainRuntime runtime, DynamoAccountStorag
         Help(text, "storage_flush_duration_seconds", "histogram", "Duration of one flush.");
         m.FlushLatency.CopyCounts(counts);
         Histogram(text, "storage_flush_duration_seconds", counts);
+        RenderIngestion(text, counts);
         return text.ToString();
+    }
+
+    private void RenderIngestion(StringBuilder text, Span<long> counts)
+    {
+        Single(text, "ingest_consumed_total", "counter", "Messages consumed from the ingest topic.", ingestion.Consumed.Value);
+        Single(text, "ingest_applied_total", "counter", "Features applied to grains.", ingestion.Applied.Value);
+        Single(text, "ingest_ignored_older_total", "counter", "Features ignored because the stored one is newer.", ingestion.IgnoredAsOlder.Value);
+        Single(text, "ingest_erased_total", "counter", "Erase commands applied.", ingestion.Erased.Value);
+        Single(text, "ingest_commits_total", "counter", "Offset commits.", ingestion.Commits.Value);
+        Single(text, "ingest_grain_call_retries_total", "counter", "Grain calls retried (storage unavailable during activation).", ingestion.GrainCallRetries.Value);
+        Single(text, "ingest_paused", "gauge", "1 while backpressure pauses the partitions.", ingestion.IsPaused ? 1 : 0);
+        Help(text, "ingest_dead_lettered_total", "counter", "Messages sent to the dead-letter topic, by reason.");
+        foreach (var reason in DeadLetterReasons.All)
+        {
+            Sample(text, "ingest_dead_lettered_total", ingestion.DeadLettered(reason).Value, ("reason", DeadLetterReasons.Name(reason)));
+        }
+
+        var partitions = ingestion.Partitions.Values.OrderBy(p => p.Partition).ToList();
+        Help(text, "ingest_partition_lag", "gauge", "Messages between the consumer's position and the partition's end.");
+        foreach (var partition in partitions)
+        {
+            Sample(text, "ingest_partition_lag", partition.Lag, ("partition", partition.Partition.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        Help(text, "ingest_partition_committed_offset", "gauge", "Last committed offset per assigned partition (-1: none yet).");
+        foreach (var partition in partitions)
+        {
+            Sample(text, "ingest_partition_committed_offset", partition.CommittedOffset, ("partition", partition.Partition.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        Help(text, "ingest_commit_duration_seconds", "histogram", "Offset commit latency.");
+        ingestion.CommitLatency.CopyCounts(counts);
+        Histogram(text, "ingest_commit_duration_seconds", counts);
     }
 
     private void Counters(StringBuilder text, string name, string help, Func<GrainCatalog, long> value)

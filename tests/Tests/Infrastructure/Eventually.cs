@@ -1,0 +1,31 @@
+namespace AccountMetadata.Tests.Infrastructure;
+
+/// <summary>
+/// Waits for a condition about another process or a background pipeline (a consumer applying messages, a flush
+/// landing) that offers no event to await. Polls briefly; fails with the last observed state at the deadline.
+/// </summary>
+internal static class Eventually
+{
+    public static async Task<T> Until<T>(Func<Task<T>> observe, Func<T, bool> done, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var observed = await observe();
+            if (done(observed))
+            {
+                return observed;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{what}: not reached within {timeout}; last observed {observed}");
+            }
+
+            await Task.Delay(25);
+        }
+    }
+
+    public static Task Until(Func<bool> condition, TimeSpan timeout, string what) =>
+        Until(() => Task.FromResult(condition()), done => done, timeout, what);
+}

@@ -1,0 +1,35 @@
+using System.Globalization;
+using System.Text;
+using AccountMetadata.Silo.Kafka;
+using Confluent.Kafka;
+
+namespace AccountMetadata.Tests.Infrastructure;
+
+/// <summary>Produces ingest messages to the local broker as the feature store would: keyed by account, murmur2.</summary>
+internal sealed class FeatureProducer : IDisposable
+{
+    private readonly IProducer<string, byte[]> _producer =
+        new ProducerBuilder<string, byte[]>(KafkaClientConfigs.Producer(StackEndpoints.Current.KafkaOptions())).Build();
+
+    public static byte[] Feature(string accountId, string ns, string name, string value, long timestamp) => Encoding.UTF8.GetBytes(
+        $$"""{"account_id":"{{accountId}}","feature_name":"{{name}}","feature_value":"{{value}}","namespace":"{{ns}}","timestamp":{{timestamp.ToString(CultureInfo.InvariantCulture)}}}""");
+
+    public Task<DeliveryResult<string, byte[]>> SendAsync(string topic, string key, byte[] value) =>
+        _producer.ProduceAsync(topic, new Message<string, byte[]> { Key = key, Value = value });
+
+    public Task SendFeatureAsync(string topic, string accountId, string ns, string name, string value, long timestamp) =>
+        SendAsync(topic, accountId, Feature(accountId, ns, name, value, timestamp));
+
+    /// <summary>Many messages at once: produced without awaiting each, then flushed and checked.</summary>
+    public async Task SendAllAsync(string topic, IEnumerable<(string Key, byte[] Value)> messages)
+    {
+        var deliveries = messages.Select(m => _producer.ProduceAsync(topic, new Message<string, byte[]> { Key = m.Key, Value = m.Value })).ToList();
+        await Task.WhenAll(deliveries);
+    }
+
+    public void Dispose()
+    {
+        _producer.Flush(TimeSpan.FromSeconds(10));
+        _producer.Dispose();
+    }
+}

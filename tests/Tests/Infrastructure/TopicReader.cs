@@ -1,0 +1,38 @@
+using AccountMetadata.Silo.Kafka;
+using Confluent.Kafka;
+
+namespace AccountMetadata.Tests.Infrastructure;
+
+/// <summary>Reads a topic from the beginning (no group commits): dead letters, for instance.</summary>
+internal static class TopicReader
+{
+    public static List<ConsumeResult<string?, string>> ReadAtLeast(string topic, int count, TimeSpan timeout)
+    {
+        var config = KafkaClientConfigs.Consumer(StackEndpoints.Current.KafkaOptions(), "reader-" + Guid.NewGuid().ToString("N"));
+        using var consumer = new ConsumerBuilder<string?, string>(config).Build();
+        consumer.Subscribe(topic);
+        var results = new List<ConsumeResult<string?, string>>();
+        var deadline = DateTime.UtcNow + timeout;
+        while (results.Count < count && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } result)
+            {
+                results.Add(result);
+            }
+        }
+
+        consumer.Close();
+        return results;
+    }
+
+    /// <summary>Committed offsets of <paramref name="group"/> against the end of each partition of <paramref name="topic"/>.</summary>
+    public static (long Committed, long End) CommittedVersusEnd(string topic, string group, int partitions)
+    {
+        var config = KafkaClientConfigs.Consumer(StackEndpoints.Current.KafkaOptions(), group);
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
+        var tps = Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)).ToList();
+        var committed = consumer.Committed(tps, TimeSpan.FromSeconds(10)).Sum(o => o.Offset.IsSpecial ? 0 : o.Offset.Value);
+        var end = tps.Sum(tp => consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).High.Value);
+        return (committed, end);
+    }
+}

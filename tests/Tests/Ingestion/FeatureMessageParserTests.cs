@@ -1,0 +1,61 @@
+using System.Text;
+using AccountMetadata.Grains;
+using AccountMetadata.Silo.Ingestion;
+
+namespace AccountMetadata.Tests.Ingestion;
+
+public sealed class FeatureMessageParserTests
+{
+    private readonly NameInterner _names = new();
+
+    [Fact]
+    public void Parses_the_feature_store_shape_and_interns_names()
+    {
+        var first = Parse("""{"account_id":"acc-1","feature_name":"total_orders","feature_value":"3","namespace":"orders","timestamp":1700000000,"extra":{"ignored":[1,2]}}""");
+        var second = Parse("""{"namespace":"orders","timestamp":5,"feature_value":"4","feature_name":"total_orders","account_id":"acc-2"}""");
+
+        Assert.Equal(new FeatureMessage(FeatureMessageKind.Feature, "acc-1", "orders", "total_orders", "3", 1700000000), first);
+        Assert.Same(first.Namespace, second.Namespace);
+        Assert.Same(first.FeatureName, second.FeatureName);
+    }
+
+    [Fact]
+    public void Parses_an_erase_command()
+    {
+        Assert.Equal(FeatureMessage.Erase("acc-9"), Parse("""{"op":"erase","account_id":"acc-9"}"""));
+    }
+
+    [Theory]
+    [InlineData("not json at all", DeadLetterReason.NotJson)]
+    [InlineData("[1,2]", DeadLetterReason.NotJson)]
+    [InlineData("""{"account_id":"a","feature_name":"f","feature_value":"v","namespace":"orders","timestamp":1} trailing""", DeadLetterReason.NotJson)]
+    [InlineData("""{"feature_name":"f","feature_value":"v","namespace":"orders","timestamp":1}""", DeadLetterReason.MissingField)]
+    [InlineData("""{"account_id":"a","feature_name":"f","feature_value":"v","namespace":"orders"}""", DeadLetterReason.MissingField)]
+    [InlineData("""{"account_id":"a","feature_name":"f","feature_value":3,"namespace":"orders","timestamp":1}""", DeadLetterReason.MistypedField)]
+    [InlineData("""{"account_id":"a","feature_name":"f","feature_value":"v","namespace":"orders","timestamp":"1"}""", DeadLetterReason.MistypedField)]
+    [InlineData("""{"account_id":"a","feature_name":"f","feature_value":"v","namespace":"orders","timestamp":1.5}""", DeadLetterReason.MistypedField)]
+    [InlineData("""{"account_id":"has space","feature_name":"f","feature_value":"v","namespace":"orders","timestamp":1}""", DeadLetterReason.InvalidAccountId)]
+    [InlineData("""{"account_id":"a","feature_name":"f","feature_value":"v","namespace":"Orders!","timestamp":1}""", DeadLetterReason.InvalidNamespace)]
+    [InlineData("""{"account_id":"a","feature_name":"_ts","feature_value":"v","namespace":"orders","timestamp":1}""", DeadLetterReason.InvalidFeatureName)]
+    [InlineData("""{"op":"drop","account_id":"a"}""", DeadLetterReason.MistypedField)]
+    public void Refuses_bad_messages_with_a_reason(string json, DeadLetterReason expected)
+    {
+        Assert.False(FeatureMessageParser.TryParse(Encoding.UTF8.GetBytes(json), _names, out _, out var failure));
+        Assert.Equal(expected, failure.Reason);
+        Assert.False(string.IsNullOrWhiteSpace(failure.Detail));
+    }
+
+    [Fact]
+    public void Refuses_a_value_over_the_size_limit()
+    {
+        var json = $$"""{"account_id":"a","feature_name":"f","feature_value":"{{new string('x', Identifiers.MaxFeatureValueBytes + 1)}}","namespace":"orders","timestamp":1}""";
+        Assert.False(FeatureMessageParser.TryParse(Encoding.UTF8.GetBytes(json), _names, out _, out var failure));
+        Assert.Equal(DeadLetterReason.ValueTooLarge, failure.Reason);
+    }
+
+    private FeatureMessage Parse(string json)
+    {
+        Assert.True(FeatureMessageParser.TryParse(Encoding.UTF8.GetBytes(json), _names, out var message, out var failure), failure.Detail);
+        return message;
+    }
+}

@@ -88,7 +88,17 @@ public sealed partial class KafkaIngestionService(
             while (!_stopping.IsCancellationRequested)
             {
                 batch.Clear();
-                Poll(consumer, batch);
+                try
+                {
+                    Poll(consumer, batch);
+                }
+                catch (ConsumeException exception) when (!exception.Error.IsFatal)
+                {
+                    // Transient (topic not created yet, broker moving leaders): librdkafka recovers by itself.
+                    LogKafkaError(logger, exception.Error.Code, exception.Error.Reason);
+                    _stopping.WaitHandle.WaitOne(PollTimeout);
+                }
+
                 if (batch.Count > 0)
                 {
                     _inFlight.Enqueue(Dispatch(batch));

@@ -1,0 +1,44 @@
+using AccountMetadata.Silo.Ingestion;
+using AccountMetadata.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AccountMetadata.Tests.Ingestion;
+
+/// <summary>Settings and observations shared by the tests that run a silo with Kafka ingestion on.</summary>
+internal static class IngestingSilo
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    public static SiloFactory Create(string name, Dictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["Ingestion:Enabled"] = "true",
+            ["Ingestion:CommitInterval"] = "00:00:00.100",
+        };
+        foreach (var (key, value) in extra ?? [])
+        {
+            settings[key] = value;
+        }
+
+        var silo = new SiloFactory(StackEndpoints.UniqueName(name), settings);
+        KafkaTopics.Create(silo.IngestTopic);
+        return silo;
+    }
+
+    public static IngestionMetrics Metrics(this SiloFactory silo) => silo.Services.GetRequiredService<IngestionMetrics>();
+
+    public static string ConsumerGroup(this SiloFactory silo) => silo.TableName + "-group";
+
+    /// <summary>Waits until the silo has consumed <paramref name="count"/> messages and committed everything.</summary>
+    public static async Task WaitUntilCommittedAsync(this SiloFactory silo, long count)
+    {
+        var metrics = silo.Metrics();
+        await Eventually.Until(() => metrics.Consumed.Value >= count, Patience, $"consumed {count}");
+        await Eventually.Until(
+            () => Task.FromResult(TopicReader.CommittedVersusEnd(silo.IngestTopic, silo.ConsumerGroup(), 8)),
+            o => o.Committed == o.End && o.End >= count,
+            Patience,
+            "offsets committed up to the end");
+    }
+}

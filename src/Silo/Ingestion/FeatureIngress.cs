@@ -12,6 +12,7 @@ namespace AccountMetadata.Silo.Ingestion;
 /// </summary>
 public sealed class FeatureIngress(KafkaOptions kafka, NamespaceSchemaRegistry schemas, NameInterner names) : IFeatureIngress, IDisposable
 {
+    private int _disposed;
     private readonly Lazy<IProducer<string, byte[]>> _producer = new(() => new ProducerBuilder<string, byte[]>(KafkaClientConfigs.Producer(kafka)).Build());
 
     public FeatureItemError? Validate(ReadOnlySpan<byte> message, out string? accountId)
@@ -55,9 +56,10 @@ public sealed class FeatureIngress(KafkaOptions kafka, NamespaceSchemaRegistry s
             new Message<string, byte[]> { Key = accountId, Value = EraseCommand.Create(accountId) },
             cancellationToken);
 
+    /// <summary>Idempotent: the container disposes it once per service it is registered as.</summary>
     public void Dispose()
     {
-        if (_producer.IsValueCreated)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _producer.IsValueCreated)
         {
             _producer.Value.Flush(TimeSpan.FromSeconds(10));
             _producer.Value.Dispose();

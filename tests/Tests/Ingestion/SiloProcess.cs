@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using AccountMetadata.Tests.Infrastructure;
+
+namespace AccountMetadata.Tests.Ingestion;
+
+/// <summary>The silo as a real separate process (so it can be SIGKILLed), on the local stack.</summary>
+internal sealed class SiloProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private SiloProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public static async Task<SiloProcess> StartAsync(string table, string topic, string group, string logFile)
+    {
+        var port = FreePort();
+        var directory = AppContext.BaseDirectory;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(directory, "AccountMetadata.Silo.dll"), "--urls", $"http://127.0.0.1:{port}", "--contentRoot", directory },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = directory,
+        };
+        var stack = StackEndpoints.Current;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Local";
+        start.Environment["Kafka__BootstrapServers"] = stack.KafkaBootstrap;
+        start.Environment["Kafka__LibrdkafkaPath"] = stack.LibrdkafkaPath;
+        start.Environment["Kafka__IngestTopic"] = topic;
+        start.Environment["Kafka__DeadLetterTopic"] = topic + "-dlq";
+        start.Environment["Kafka__ConsumerGroup"] = group;
+        start.Environment["DynamoDb__ServiceUrl"] = stack.DynamoDbUrl;
+        start.Environment["DynamoDb__TableName"] = table;
+        start.Environment["Ingestion__CommitInterval"] = "00:00:00.100";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start)!;
+        var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => Write(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var silo = new SiloProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        using var http = new HttpClient { BaseAddress = silo.BaseAddress };
+        await Eventually.Until(
+            async () => !process.HasExited && await IsReadyAsync(http),
+            ready => ready || process.HasExited,
+            TimeSpan.FromSeconds(60),
+            "silo process ready");
+        Assert.False(process.HasExited, $"the silo process exited during start-up; see {logFile}");
+        return silo;
+    }
+
+    /// <summary>SIGKILL: no shutdown hook, no flush, no commit.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public async Task<double> MetricAsync(HttpClient http, string name)
+    {
+        var text = await http.GetStringAsync(new Uri(BaseAddress, "/metrics"));
+        var line = text.Split('\n').First(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        return double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+    }
+
+    private static async Task<bool> IsReadyAsync(HttpClient http)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    private static void Write(StreamWriter log, string? line)
+    {
+        if (line is not null)
+        {
+            lock (log)
+            {
+                log.WriteLine(line);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

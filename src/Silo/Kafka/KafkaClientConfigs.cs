@@ -10,6 +10,9 @@ public static class KafkaClientConfigs
     [
         new("api.version.request", "false"),
         new("broker.version.fallback", "0.9.0.1"),
+
+        // librdkafka 2.x flags the two settings above as deprecated, at every client start; errors still show.
+        new("log_level", "3"),
     ];
 
     public static ProducerConfig Producer(KafkaOptions options) => Apply(new ProducerConfig

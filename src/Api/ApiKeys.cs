@@ -8,7 +8,7 @@ namespace AccountMetadata.Api;
 /// API-key checks for the write and admin endpoints: header <c>X-Api-Key</c>; 401 without a key, 403 with a wrong
 /// one. Keys are compared in constant time. No key configured means nobody may call.
 /// </summary>
-internal static class ApiKeys
+public static class ApiKeys
 {
     public const string HeaderName = "X-Api-Key";
 

@@ -1,10 +1,14 @@
 using AccountMetadata.Api;
 using AccountMetadata.Runtime;
+using AccountMetadata.Silo.Dashboard;
 using AccountMetadata.Silo.Hosting;
 using AccountMetadata.Silo.Runtime;
 using Microsoft.AspNetCore.Http;
 
 var builder = WebApplication.CreateSlimBuilder(args);
+var logBuffer = new DashboardLogBuffer();
+builder.Logging.AddProvider(logBuffer);
+builder.Services.AddSingleton(logBuffer);
 builder.Services.AddAccountMetadataSilo(builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(json =>
 {
@@ -25,11 +29,13 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
     },
 });
 app.UseStatusCodePages();
+app.UseMiddleware<HttpMetricsMiddleware>();
 app.MapSiloEndpoints();
 var apiOptions = app.Services.GetRequiredService<ApiOptions>();
 app.MapAccountEndpoints(apiOptions);
 app.MapFeatureEndpoints(apiOptions);
 app.MapSchemaEndpoints(apiOptions);
+app.MapDashboard(apiOptions);
 await app.RunAsync().ConfigureAwait(false);
 
 /// <summary>The silo host; public for the integration tests' WebApplicationFactory.</summary>

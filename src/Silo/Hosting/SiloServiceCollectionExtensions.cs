@@ -1,6 +1,7 @@
 using AccountMetadata.Api;
 using AccountMetadata.Grains;
 using AccountMetadata.Runtime;
+using AccountMetadata.Silo.Dashboard;
 using AccountMetadata.Silo.Ingestion;
 using AccountMetadata.Silo.Kafka;
 using AccountMetadata.Silo.Metrics;
@@ -44,6 +45,9 @@ public static class SiloServiceCollectionExtensions
             sp.GetServices<GrainTypeRegistration>(), sp.GetRequiredService<GrainRuntimeOptions>(), sp));
         services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainRuntime>());
         services.AddSingleton<PrometheusExporter>();
+        services.AddSingleton<HttpMetrics>();
+        services.AddSingleton<DashboardSampler>();
+        services.AddHostedService(sp => sp.GetRequiredService<DashboardSampler>());
         services.AddSingleton<NamespaceSchemaRegistry>();
         services.AddSingleton<INamespaceSchemas, NamespaceSchemasAdapter>();
         services.AddSingleton<IngestionMetrics>();

@@ -27,6 +27,9 @@ public sealed class IngestionMetrics
     /// <summary>Per assigned partition: lag, position, last commit. Replaced on rebalance.</summary>
     public ConcurrentDictionary<int, PartitionStatus> Partitions { get; } = new();
 
+    /// <summary>Partitions of the ingest topic (from the broker's metadata); 0 until known.</summary>
+    public int TopicPartitions { get; internal set; }
+
     public bool IsPaused { get; internal set; }
 
     public string? PauseReason { get; internal set; }

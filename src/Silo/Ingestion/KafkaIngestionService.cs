@@ -364,6 +364,7 @@ public sealed partial class KafkaIngestionService(
 
     private void OnAssigned(List<TopicPartition> assigned)
     {
+        _ = PartitionCount(); // known before any revoke needs it, and shown on the dashboard
         int[] partitions = [.. assigned.Select(p => p.Partition.Value)];
         LogAssigned(logger, partitions);
         _pausedAssignmentCount = -1; // re-pause the new assignment if backpressure is on
@@ -426,7 +427,9 @@ public sealed partial class KafkaIngestionService(
 
         using var admin = new AdminClientBuilder(KafkaClientConfigs.Admin(kafka)).Build();
         var metadata = admin.GetMetadata(kafka.IngestTopic, TimeSpan.FromSeconds(10));
-        return _partitionCount = metadata.Topics.Single().Partitions.Count;
+        _partitionCount = metadata.Topics.Single().Partitions.Count;
+        metrics.TopicPartitions = _partitionCount;
+        return _partitionCount;
     }
 
     /// <summary>On stop: let outstanding work finish, make it durable, commit it.</summary>

@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using AccountMetadata.Silo.Ingestion;
+using AccountMetadata.Silo.Kafka;
+using AccountMetadata.Silo.Metrics;
+using AccountMetadata.Silo.Runtime;
+using AccountMetadata.Silo.Storage.DynamoDb;
+
+namespace AccountMetadata.Silo.Dashboard;
+
+/// <summary>
+/// Samples every metric once per interval into a <see cref="DashboardSnapshot"/> and a five-minute history. The hot
+/// paths only bump striped counters and histogram cells; all arithmetic (rates, windowed percentiles) happens here,
+/// off the hot path.
+/// </summary>
+public sealed class DashboardSampler(
+    GrainRuntime runtime,
+    DynamoAccountStorage storage,
+    IngestionMetrics ingestion,
+    IngestionOptions ingestionOptions,
+    KafkaOptions kafka,
+    HttpMetrics http,
+    TimeProvider time) : BackgroundService
+{
+    public const int HistoryLength = 300;
+
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private readonly DateTimeOffset _started = time.GetUtcNow();
+    private readonly Dictionary<object, long> _lastCounts = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<LatencyHistogram, long[]> _lastHistograms = new(ReferenceEqualityComparer.Instance);
+    private readonly Queue<SeriesPoint> _history = new(HistoryLength);
+    private readonly Lock _historyGate = new();
+    private long _lastTimestamp = Stopwatch.GetTimestamp();
+    private TimeSpan _lastCpu = Process.GetCurrentProcess().TotalProcessorTime;
+    private volatile DashboardSnapshot? _latest;
+
+    /// <summary>The latest snapshot (taken on demand if the sampler has not run yet).</summary>
+    public DashboardSnapshot Latest => _latest ?? Sample();
+
+    public IReadOnlyList<SeriesPoint> History
+    {
+        get
+        {
+            lock (_historyGate)
+            {
+                return [.. _history];
+            }
+        }
+    }
+
+    /// <summary>Takes a sample now: rates cover the time since the previous one.</summary>
+    public DashboardSnapshot Sample()
+    {
+        lock (_lastCounts)
+        {
+            var now = Stopwatch.GetTimestamp();
+            var seconds = Math.Max(0.001, Stopwatch.GetElapsedTime(_lastTimestamp, now).TotalSeconds);
+            _lastTimestamp = now;
+            var snapshot = new DashboardSnapshot(time.GetUtcNow(), SiloPanel(seconds), HttpPanel(seconds), GrainTypes(seconds), Methods(seconds),
+                IngestionPanel(seconds), StoragePanel(seconds));
+            _latest = snapshot;
+            Record(snapshot);
+            return snapshot;
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                Sample();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    private SiloPanel SiloPanel(double seconds)
+    {
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var cpuPercent = (cpu - _lastCpu).TotalSeconds / seconds / Environment.ProcessorCount * 100;
+        _lastCpu = cpu;
+        var gc = GC.GetGCMemoryInfo();
+        return new SiloPanel(
+            Environment.MachineName,
+            Environment.ProcessId,
+            Environment.ProcessorCount,
+            (time.GetUtcNow() - _started).TotalSeconds,
+            Math.Round(cpuPercent, 1),
+            process.WorkingSet64,
+            GC.GetTotalMemory(forceFullCollection: false),
+            GC.CollectionCount(0),
+            GC.CollectionCount(1),
+            GC.CollectionCount(2),
+            gc.PauseTimePercentage,
+            ThreadPool.ThreadCount,
+            ThreadPool.PendingWorkItemCount);
+    }
+
+    private HttpPanel HttpPanel(double seconds)
+    {
+        var (p50, p99) = Quantiles(http.Latency);
+        return new HttpPanel(Rate(http.Requests, seconds), p50, p99, Rate(http.ClientErrors, seconds), Rate(http.ServerErrors, seconds), http.Requests.Value);
+    }
+
+    private List<GrainTypePanel> GrainTypes(double seconds) =>
+        [.. runtime.Catalogs.Select(c => new GrainTypePanel(
+            c.GrainType,
+            c.ActiveCount,
+            Rate(c.Metrics.Activations, seconds),
+            Rate(c.Metrics.Deactivations, seconds),
+            c.Metrics.Methods.Sum(m => Rate(m.Calls, seconds, peek: true)),
+            c.Metrics.Methods.Sum(m => m.Calls.Value)))];
+
+    private List<GrainMethodPanel> Methods(double seconds)
+    {
+        var methods = new List<GrainMethodPanel>();
+        foreach (var catalog in runtime.Catalogs)
+        {
+            foreach (var method in catalog.Metrics.Methods)
+            {
+                var (p50, p99) = Quantiles(method.Latency);
+                methods.Add(new GrainMethodPanel(catalog.GrainType, method.Method.Name, method.Method.IsReadOnly,
+                    Rate(method.Calls, seconds), Rate(method.Errors, seconds), p50, p99, method.Calls.Value, method.Errors.Value));
+            }
+        }
+
+        return [.. methods.OrderByDescending(m => m.CallsPerSecond).ThenByDescending(m => m.CallsTotal)];
+    }
+
+    private IngestionPanel IngestionPanel(double seconds)
+    {
+        var deadLetters = DeadLetterReasons.All.ToDictionary(DeadLetterReasons.Name, r => ingestion.DeadLettered(r).Value, StringComparer.Ordinal);
+        var deadLettered = ingestion.DeadLetteredTotal;
+        var deadLetteredRate = Rate(_lastCounts, "dead-lettered", deadLettered, seconds);
+        var partitions = ingestion.Partitions.Values.OrderBy(p => p.Partition)
+            .Select(p => new PartitionPanel(p.Partition, p.Lag, p.Position, p.HighWatermark, p.CommittedOffset, p.LastCommitAt, p.IsPaused))
+            .ToList();
+        return new IngestionPanel(
+            ingestionOptions.Enabled,
+            kafka.IngestTopic,
+            kafka.ConsumerGroup,
+            Rate(ingestion.Consumed, seconds),
+            Rate(ingestion.Applied, seconds),
+            Rate(ingestion.IgnoredAsOlder, seconds),
+            deadLetteredRate,
+            ingestion.Consumed.Value,
+            ingestion.Applied.Value,
+            ingestion.IgnoredAsOlder.Value,
+            ingestion.Erased.Value,
+            deadLetters,
+            ingestion.IsPaused,
+            ingestion.PauseReason,
+            partitions.Sum(p => p.Lag),
+            Quantiles(ingestion.CommitLatency).P99,
+            partitions);
+    }
+
+    private StoragePanel StoragePanel(double seconds)
+    {
+        var m = storage.Metrics;
+        var writes = m.ItemWrites.Value;
+        var (p50, p99) = Quantiles(m.FlushLatency);
+        return new StoragePanel(
+            Rate(m.ItemWrites, seconds),
+            Rate(m.BatchCalls, seconds),
+            writes == 0 ? 0 : Math.Round((double)ingestion.Applied.Value / writes, 2),
+            writes == 0 ? 0 : Math.Round((double)m.NamespaceChanges.Value / writes, 2),
+            writes,
+            m.UnprocessedRetries.Value,
+            m.Throttles.Value,
+            m.FailedBatches.Value,
+            storage.DirtyNamespaces,
+            storage.DirtyBytes,
+            Math.Round(storage.OldestDirtyAge.TotalSeconds, 2),
+            p50,
+            p99,
+            storage.DurableWatermark,
+            storage.LastSequence);
+    }
+
+    private void Record(DashboardSnapshot s)
+    {
+        var point = new SeriesPoint(s.At, s.Http.RequestsPerSecond, s.Http.P99Ms, s.GrainTypes.Sum(t => t.CallsPerSecond), s.Ingestion.ConsumedPerSecond,
+            s.Ingestion.AppliedPerSecond, s.Storage.ItemWritesPerSecond, s.Storage.DirtyNamespaces, s.Ingestion.TotalLag, s.Silo.CpuPercent,
+            s.Silo.GcHeapBytes, s.GrainTypes.Sum(t => t.Active));
+        lock (_historyGate)
+        {
+            if (_history.Count == HistoryLength)
+            {
+                _history.Dequeue();
+            }
+
+            _history.Enqueue(point);
+        }
+    }
+
+    /// <summary>Per-second rate of a counter since the previous sample; <paramref name="peek"/> leaves the baseline alone.</summary>
+    private double Rate(StripedCounter counter, double seconds, bool peek = false)
+    {
+        var value = counter.Value;
+        var last = _lastCounts.GetValueOrDefault(counter, value);
+        if (!peek)
+        {
+            _lastCounts[counter] = value;
+        }
+
+        return Math.Round((value - last) / seconds, 1);
+    }
+
+    private static double Rate(Dictionary<object, long> lastCounts, string key, long value, double seconds)
+    {
+        var last = lastCounts.GetValueOrDefault(key, value);
+        lastCounts[key] = value;
+        return Math.Round((value - last) / seconds, 1);
+    }
+
+    /// <summary>p50 and p99 (ms) of what the histogram recorded since the previous sample.</summary>
+    private (double P50, double P99) Quantiles(LatencyHistogram histogram)
+    {
+        var current = histogram.Snapshot();
+        var window = new long[current.Length];
+        if (_lastHistograms.TryGetValue(histogram, out var last))
+        {
+            for (var i = 0; i < current.Length; i++)
+            {
+                window[i] = current[i] - last[i];
+            }
+        }
+        else
+        {
+            current.CopyTo(window, 0);
+        }
+
+        _lastHistograms[histogram] = current;
+        return (LatencyHistogram.QuantileMilliseconds(window, 0.50), LatencyHistogram.QuantileMilliseconds(window, 0.99));
+    }
+}

@@ -1,0 +1,83 @@
+namespace AccountMetadata.Silo.Dashboard;
+
+/// <summary>
+/// Everything the dashboard shows at one instant, as served by <c>GET /dashboard/api/snapshot</c>. Rates are per
+/// second over the last sampling interval; percentiles are over that interval too (not since start).
+/// </summary>
+public sealed record DashboardSnapshot(
+    DateTimeOffset At,
+    SiloPanel Silo,
+    HttpPanel Http,
+    IReadOnlyList<GrainTypePanel> GrainTypes,
+    IReadOnlyList<GrainMethodPanel> Methods,
+    IngestionPanel Ingestion,
+    StoragePanel Storage);
+
+public sealed record SiloPanel(
+    string Host,
+    int ProcessId,
+    int Cores,
+    double UptimeSeconds,
+    double CpuPercent,
+    long WorkingSetBytes,
+    long GcHeapBytes,
+    int Gen0Collections,
+    int Gen1Collections,
+    int Gen2Collections,
+    double GcPauseTimePercent,
+    int ThreadPoolThreads,
+    long ThreadPoolQueueLength);
+
+public sealed record HttpPanel(double RequestsPerSecond, double P50Ms, double P99Ms, double ClientErrorsPerSecond, double ServerErrorsPerSecond, long RequestsTotal);
+
+public sealed record GrainTypePanel(string Type, int Active, double ActivationsPerSecond, double DeactivationsPerSecond, double CallsPerSecond, long CallsTotal);
+
+/// <summary>One grain method; the list comes hottest first (calls per second).</summary>
+public sealed record GrainMethodPanel(
+    string Type,
+    string Method,
+    bool IsReadOnly,
+    double CallsPerSecond,
+    double ErrorsPerSecond,
+    double P50Ms,
+    double P99Ms,
+    long CallsTotal,
+    long ErrorsTotal);
+
+public sealed record IngestionPanel(
+    bool Enabled,
+    string Topic,
+    string ConsumerGroup,
+    double ConsumedPerSecond,
+    double AppliedPerSecond,
+    double IgnoredAsOlderPerSecond,
+    double DeadLetteredPerSecond,
+    long ConsumedTotal,
+    long AppliedTotal,
+    long IgnoredAsOlderTotal,
+    long ErasedTotal,
+    IReadOnlyDictionary<string, long> DeadLettersByReason,
+    bool Paused,
+    string? PauseReason,
+    long TotalLag,
+    double CommitP99Ms,
+    IReadOnlyList<PartitionPanel> Partitions);
+
+public sealed record PartitionPanel(int Partition, long Lag, long Position, long HighWatermark, long CommittedOffset, DateTimeOffset? LastCommitAt, bool Paused);
+
+public sealed record StoragePanel(
+    double ItemWritesPerSecond,
+    double BatchCallsPerSecond,
+    double FeaturesPerItemWrite,
+    double ChangesPerItemWrite,
+    long ItemWritesTotal,
+    long UnprocessedRetriesTotal,
+    long ThrottlesTotal,
+    long FailedBatchesTotal,
+    int DirtyNamespaces,
+    long DirtyBytes,
+    double OldestDirtySeconds,
+    double FlushP50Ms,
+    double FlushP99Ms,
+    long DurableWatermark,
+    long LastSequence);

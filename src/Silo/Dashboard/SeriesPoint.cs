@@ -1,0 +1,16 @@
+namespace AccountMetadata.Silo.Dashboard;
+
+/// <summary>One second of the time series the dashboard charts (the last five minutes are kept).</summary>
+public sealed record SeriesPoint(
+    DateTimeOffset At,
+    double RequestsPerSecond,
+    double HttpP99Ms,
+    double GrainCallsPerSecond,
+    double ConsumedPerSecond,
+    double AppliedPerSecond,
+    double ItemWritesPerSecond,
+    int DirtyNamespaces,
+    long TotalLag,
+    double CpuPercent,
+    long GcHeapBytes,
+    int ActiveGrains);

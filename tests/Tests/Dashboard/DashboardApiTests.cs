@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AccountMetadata.Tests.Infrastructure;
+using AccountMetadata.Tests.Ingestion;
+
+namespace AccountMetadata.Tests.Dashboard;
+
+/// <summary>The dashboard's JSON moves when traffic moves.</summary>
+public sealed class DashboardApiTests
+{
+    [Fact]
+    public async Task Figures_move_with_ingestion_api_traffic_and_storage()
+    {
+        await using var silo = IngestingSilo.Create("dash");
+        using var http = silo.CreateClient();
+        http.DefaultRequestHeaders.Add("X-Api-Key", SiloFactory.AdminKey);
+        using var before = await SnapshotAsync(http);
+        var requestsBefore = before.RootElement.GetProperty("http").GetProperty("requestsTotal").GetInt64();
+
+        using (var producer = new FeatureProducer())
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await producer.SendFeatureAsync(silo.IngestTopic, $"acc-{i % 10}", "orders", "total_orders", i.ToString(System.Globalization.CultureInfo.InvariantCulture), i);
+            }
+        }
+
+        await silo.WaitUntilCommittedAsync(50);
+        for (var i = 0; i < 20; i++)
+        {
+            using var read = await http.GetAsync($"/accounts/acc-{i % 10}/namespaces/orders");
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        }
+
+        using var after = await Eventually.Until(
+            () => SnapshotAsync(http),
+            s => s.RootElement.GetProperty("http").GetProperty("requestsTotal").GetInt64() >= requestsBefore + 20
+                 && s.RootElement.GetProperty("ingestion").GetProperty("partitions").GetArrayLength() == 8,
+            IngestingSilo.Patience,
+            "snapshot reflecting the traffic");
+        var root = after.RootElement;
+        Assert.Equal(50, root.GetProperty("ingestion").GetProperty("consumedTotal").GetInt64());
+        Assert.Equal(50, root.GetProperty("ingestion").GetProperty("appliedTotal").GetInt64());
+        Assert.True(root.GetProperty("storage").GetProperty("itemWritesTotal").GetInt64() is > 0 and <= 10);
+        Assert.True(root.GetProperty("storage").GetProperty("featuresPerItemWrite").GetDouble() >= 5);
+        var reads = root.GetProperty("methods").EnumerateArray().Single(m => m.GetProperty("method").GetString() == "GetNamespaceAsync");
+        Assert.True(reads.GetProperty("callsTotal").GetInt64() >= 20);
+        var grains = root.GetProperty("grainTypes").EnumerateArray().Single();
+        Assert.Equal(10, grains.GetProperty("active").GetInt32());
+        Assert.True(root.GetProperty("silo").GetProperty("workingSetBytes").GetInt64() > 0);
+
+        using var history = await http.GetFromJsonAsync<JsonDocument>("/dashboard/api/history");
+        Assert.True(history!.RootElement.GetArrayLength() > 0);
+        using var logs = await http.GetFromJsonAsync<JsonDocument>("/dashboard/api/logs");
+        Assert.Contains(logs!.RootElement.EnumerateArray(), e => e.GetProperty("message").GetString()!.Contains("Partitions assigned", StringComparison.Ordinal));
+
+        using var inspection = await http.GetFromJsonAsync<JsonDocument>("/dashboard/api/accounts/acc-3");
+        Assert.True(inspection!.RootElement.GetProperty("active").GetBoolean());
+        var orders = inspection.RootElement.GetProperty("namespaces").EnumerateArray().Single();
+        Assert.True(orders.GetProperty("durable").GetBoolean());
+        Assert.Equal("43", orders.GetProperty("features").EnumerateArray().Single().GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public async Task The_dashboard_data_needs_the_admin_key_but_the_page_loads()
+    {
+        await using var silo = new SiloFactory(StackEndpoints.UniqueName("dash-key"));
+        using var http = silo.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/dashboard/api/snapshot")).StatusCode);
+        using var page = await http.GetAsync("/dashboard");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("ingestion-panel", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/dashboard/app.js")).StatusCode);
+    }
+
+    private static async Task<JsonDocument> SnapshotAsync(HttpClient http) =>
+        (await http.GetFromJsonAsync<JsonDocument>("/dashboard/api/snapshot"))!;
+}

@@ -20,7 +20,7 @@ internal sealed class SiloProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static async Task<SiloProcess> StartAsync(string table, string topic, string group, string logFile)
+    public static async Task<SiloProcess> StartAsync(string table, string topic, string group, string logFile, string logLevel = "Warning")
     {
         var port = FreePort();
         var directory = AppContext.BaseDirectory;
@@ -41,7 +41,7 @@ internal sealed class SiloProcess : IDisposable
         start.Environment["DynamoDb__ServiceUrl"] = stack.DynamoDbUrl;
         start.Environment["DynamoDb__TableName"] = table;
         start.Environment["Ingestion__CommitInterval"] = "00:00:00.100";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__Default"] = logLevel;
         var process = Process.Start(start)!;
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => Write(log, e.Data);

@@ -64,7 +64,7 @@ function render(s) {
     ["ignored older", fmt.n(i.ignoredAsOlderTotal)], ["erased", fmt.n(i.erasedTotal)], ["commit p99 ms", fmt.ms(i.commitP99Ms)],
   ]);
   rows("dead-letters", Object.entries(i.deadLettersByReason).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]), ([reason, n]) => [reason, fmt.n(n)]);
-  rows("partitions", i.partitions, (p) => [p.partition, fmt.n(p.lag), fmt.n(p.position), fmt.n(p.highWatermark), p.committedOffset < 0 ? "—" : fmt.n(p.committedOffset), fmt.time(p.lastCommitAt), p.paused ? "paused" : "flowing"]);
+  rows("partitions", i.partitions, (p) => [p.partition, fmt.n(p.lag), p.position < 0 ? "—" : fmt.n(p.position), p.highWatermark < 0 ? "—" : fmt.n(p.highWatermark), p.committedOffset < 0 ? "—" : fmt.n(p.committedOffset), fmt.time(p.lastCommitAt), p.paused ? "paused" : "flowing"]);
 
   const st = s.storage;
   cards("storage-cards", [

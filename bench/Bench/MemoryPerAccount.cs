@@ -9,13 +9,15 @@ namespace AccountMetadata.Bench;
 /// </summary>
 internal static class MemoryPerAccount
 {
-    public static void Run(int accounts)
+    /// <summary>Prints and returns the bytes of managed heap per active account.</summary>
+    public static double Run(int accounts)
     {
         var small = Measure(accounts);
         var large = Measure(accounts * 2);
         var perAccount = (large - small) / (double)accounts;
         Console.WriteLine($"memory: {accounts:N0} accounts -> {small / 1048576.0:F1} MiB, {accounts * 2:N0} -> {large / 1048576.0:F1} MiB");
         Console.WriteLine($"memory: {perAccount:F0} bytes of managed heap per active account with 20 features");
+        return perAccount;
     }
 
     private static long Measure(int accounts)

@@ -36,6 +36,10 @@ app.MapAccountEndpoints(apiOptions);
 app.MapFeatureEndpoints(apiOptions);
 app.MapSchemaEndpoints(apiOptions);
 app.MapDashboard(apiOptions);
+if (app.Configuration.GetValue<bool>(DirectReadBaseline.SettingName))
+{
+    app.MapDirectReadBaseline();
+}
 await app.RunAsync().ConfigureAwait(false);
 
 /// <summary>The silo host; public for the integration tests' WebApplicationFactory.</summary>

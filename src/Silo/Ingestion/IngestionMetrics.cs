@@ -27,6 +27,9 @@ public sealed class IngestionMetrics
     /// <summary>Per assigned partition: lag, position, last commit. Replaced on rebalance.</summary>
     public ConcurrentDictionary<int, PartitionStatus> Partitions { get; } = new();
 
+    /// <summary>When the first message was consumed (Unix ms; 0 before): where ingest throughput is measured from.</summary>
+    public long FirstMessageAtUnixMs { get; internal set; }
+
     /// <summary>Partitions of the ingest topic (from the broker's metadata); 0 until known.</summary>
     public int TopicPartitions { get; internal set; }
 

@@ -187,6 +187,11 @@ public sealed partial class KafkaIngestionService(
         }
 
         metrics.Consumed.Add(batch.Count);
+        if (metrics.FirstMessageAtUnixMs == 0)
+        {
+            metrics.FirstMessageAtUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        }
+
         foreach (var work in accounts.Values)
         {
             inFlight.Add(RunAsync(work));

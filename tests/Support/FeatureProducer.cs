@@ -3,10 +3,10 @@ using System.Text;
 using AccountMetadata.Silo.Kafka;
 using Confluent.Kafka;
 
-namespace AccountMetadata.Tests.Infrastructure;
+namespace AccountMetadata.Testing;
 
 /// <summary>Produces ingest messages to the local broker as the feature store would: keyed by account, murmur2.</summary>
-internal sealed class FeatureProducer : IDisposable
+public sealed class FeatureProducer : IDisposable
 {
     private readonly IProducer<string, byte[]> _producer =
         new ProducerBuilder<string, byte[]>(KafkaClientConfigs.Producer(StackEndpoints.Current.KafkaOptions())).Build();

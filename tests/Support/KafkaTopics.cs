@@ -1,13 +1,13 @@
 using AccountMetadata.Silo.Kafka;
 using Confluent.Kafka;
 
-namespace AccountMetadata.Tests.Infrastructure;
+namespace AccountMetadata.Testing;
 
 /// <summary>
 /// Creates topics on the local 0.9 broker, which has no CreateTopics API but creates a topic (8 partitions) when
 /// asked for its metadata; returns once every partition has a leader.
 /// </summary>
-internal static class KafkaTopics
+public static class KafkaTopics
 {
     public static void Create(string topic)
     {

@@ -1,10 +1,10 @@
 using AccountMetadata.Silo.Kafka;
 using Confluent.Kafka;
 
-namespace AccountMetadata.Tests.Infrastructure;
+namespace AccountMetadata.Testing;
 
 /// <summary>Reads a topic from the beginning (no group commits): dead letters, for instance.</summary>
-internal static class TopicReader
+public static class TopicReader
 {
     public static List<ConsumeResult<string?, string>> ReadAtLeast(string topic, int count, TimeSpan timeout)
     {

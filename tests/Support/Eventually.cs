@@ -1,10 +1,10 @@
-namespace AccountMetadata.Tests.Infrastructure;
+namespace AccountMetadata.Testing;
 
 /// <summary>
 /// Waits for a condition about another process or a background pipeline (a consumer applying messages, a flush
 /// landing) that offers no event to await. Polls briefly; fails with the last observed state at the deadline.
 /// </summary>
-internal static class Eventually
+public static class Eventually
 {
     public static async Task<T> Until<T>(Func<Task<T>> observe, Func<T, bool> done, TimeSpan timeout, string what)
     {

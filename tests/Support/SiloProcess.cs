@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
-using AccountMetadata.Tests.Infrastructure;
 
-namespace AccountMetadata.Tests.Ingestion;
+
+namespace AccountMetadata.Testing;
 
 /// <summary>The silo as a real separate process (so it can be SIGKILLed), on the local stack.</summary>
-internal sealed class SiloProcess : IDisposable
+public sealed class SiloProcess : IDisposable
 {
     private readonly Process _process;
 
@@ -20,7 +20,8 @@ internal sealed class SiloProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static async Task<SiloProcess> StartAsync(string table, string topic, string group, string logFile, string logLevel = "Warning")
+    public static async Task<SiloProcess> StartAsync(
+        string table, string topic, string group, string logFile, string logLevel = "Warning", IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePort();
         var directory = AppContext.BaseDirectory;
@@ -42,6 +43,11 @@ internal sealed class SiloProcess : IDisposable
         start.Environment["DynamoDb__TableName"] = table;
         start.Environment["Ingestion__CommitInterval"] = "00:00:00.100";
         start.Environment["Logging__LogLevel__Default"] = logLevel;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         var process = Process.Start(start)!;
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
@@ -56,9 +62,26 @@ internal sealed class SiloProcess : IDisposable
             ready => ready || process.HasExited,
             TimeSpan.FromSeconds(60),
             "silo process ready");
-        Assert.False(process.HasExited, $"the silo process exited during start-up; see {logFile}");
+        if (process.HasExited)
+        {
+            throw new InvalidOperationException($"the silo process exited during start-up; see {logFile}");
+        }
+
         return silo;
     }
+
+    /// <summary>SIGTERM, as an orchestrator stops a service: the silo flushes, commits and exits.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+    }
+
+    public int ProcessId => _process.Id;
 
     /// <summary>SIGKILL: no shutdown hook, no flush, no commit.</summary>
     public void Kill()

@@ -1,7 +1,7 @@
 using AccountMetadata.Silo.Kafka;
 using AccountMetadata.Silo.Storage.DynamoDb;
 
-namespace AccountMetadata.Tests.Infrastructure;
+namespace AccountMetadata.Testing;
 
 /// <summary>
 /// The endpoints of the local stack the test command started (<c>scripts/stack up</c>): read from the environment

@@ -2,12 +2,24 @@ using AccountMetadata.Bench;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using AccountMetadata.Bench.Suite;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
+// scripts/bench (runs: Bench suite)                          the benchmark suite against the local stack
 // dotnet run -c Release --project bench/Bench -- dispatch     grain dispatch micro-benchmark (BenchmarkDotNet)
 // dotnet run -c Release --project bench/Bench -- memory [N]   managed heap per active account (slope N -> 2N)
 switch (args.FirstOrDefault())
 {
+    case "suite":
+        var settings = new BenchSettings(
+            Accounts: Option("--accounts", 50_000), NaiveMessages: Option("--naive", 100_000), MemoryAccounts: Option("--memory-accounts", 200_000));
+        var results = await new BenchSuite(settings).RunAsync();
+        var directory = Path.Combine(AccountMetadata.Testing.StackEndpoints.RepositoryRoot, "bench", "results");
+        await results.WriteAsync(directory);
+        Console.WriteLine();
+        Console.WriteLine(results.Markdown());
+        Console.WriteLine($"written: {Path.Combine(directory, "latest.json")} and latest.md");
+        break;
     case "memory":
         MemoryPerAccount.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000);
         break;
@@ -18,8 +30,14 @@ switch (args.FirstOrDefault())
             DefaultConfig.Instance.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance)), args[1..]);
         break;
     default:
-        Console.Error.WriteLine("usage: Bench dispatch [BenchmarkDotNet args] | memory [accounts]");
+        Console.Error.WriteLine("usage: Bench suite [--accounts N] [--naive N] [--memory-accounts N] | dispatch [BenchmarkDotNet args] | memory [accounts]");
         return 2;
 }
 
 return 0;
+
+int Option(string name, int fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+}

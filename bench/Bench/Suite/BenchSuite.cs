@@ -1,0 +1,452 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AccountMetadata.Grains;
+using AccountMetadata.Silo.Ingestion;
+using AccountMetadata.Silo.Kafka;
+using AccountMetadata.Silo.Storage.DynamoDb;
+using AccountMetadata.Testing;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Confluent.Kafka;
+
+namespace AccountMetadata.Bench.Suite;
+
+/// <summary>
+/// The benchmark suite (issue 6), against the real local stack: ingest in both orders with its raw-consumer ceiling
+/// and naive-UpdateItem baseline, hot/cold/direct reads with wrk, batch-get, freshness under load, and memory.
+/// Every figure that has a baseline is measured in the same run.
+/// </summary>
+internal sealed class BenchSuite(BenchSettings settings)
+{
+    private const string AdminKey = "bench-admin-key";
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
+
+    private readonly string _run = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
+    private readonly BenchResults _results = new();
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly string _logs = Path.Combine(StackEndpoints.RepositoryRoot, "artifacts", "bench");
+
+    public async Task<BenchResults> RunAsync()
+    {
+        Directory.CreateDirectory(_logs);
+        _results.Set("machine", Machine.Describe());
+        _results.Set("date", DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture));
+        _results.Set("accounts", settings.Accounts);
+        var data = new FeatureDataset(settings.Accounts, settings.Seed);
+        _results.Set("messages_per_order", data.Count);
+        Log($"machine: {Machine.Describe()}");
+
+        var topics = new Dictionary<MessageOrder, string>();
+        foreach (var order in Enum.GetValues<MessageOrder>())
+        {
+            topics[order] = $"bench-{_run}-{Suffix(order)}";
+            KafkaTopics.Create(topics[order]);
+            var rate = Produce(topics[order], data.Messages(order), data.Count);
+            _results.Set($"produce_per_s_{Suffix(order)}", rate);
+            Log($"produced {data.Count:N0} {order} messages at {rate:N0}/s");
+        }
+
+        foreach (var order in Enum.GetValues<MessageOrder>())
+        {
+            var rate = RawConsume(topics[order], data.Count);
+            _results.Set($"raw_consume_per_s_{Suffix(order)}", rate);
+            Log($"raw ceiling ({order}): {rate:N0} messages/s read and parsed");
+        }
+
+        await NaiveAsync(topics[MessageOrder.AccountMajor], Math.Min(settings.NaiveMessages, data.Count));
+
+        var featureMajor = await IngestAsync(MessageOrder.FeatureMajor, topics[MessageOrder.FeatureMajor], data.Count);
+        await featureMajor.Silo.StopAsync(TimeSpan.FromMinutes(2));
+        featureMajor.Silo.Dispose();
+
+        var (silo, table, group) = await IngestAsync(MessageOrder.AccountMajor, topics[MessageOrder.AccountMajor], data.Count);
+        try
+        {
+            await ReadsAsync(silo, settings.Accounts, "hot");
+            await DirectReadsAsync(silo, settings.Accounts);
+            await BatchGetAsync(silo, settings.Accounts);
+            await FreshnessAsync(silo, topics[MessageOrder.AccountMajor], data);
+
+            // Cold: the same reads right after a restart, when every account is in DynamoDB and none in memory.
+            await silo.StopAsync(TimeSpan.FromMinutes(2));
+            silo.Dispose();
+            silo = await StartSiloAsync(table, topics[MessageOrder.AccountMajor], group, "cold");
+            await ReadsAsync(silo, settings.Accounts, "cold");
+        }
+        finally
+        {
+            await silo.StopAsync(TimeSpan.FromMinutes(2));
+            silo.Dispose();
+        }
+
+        _results.Set("bytes_per_account", MemoryPerAccount.Run(settings.MemoryAccounts));
+        Summarize();
+        return _results;
+    }
+
+    private static string Suffix(MessageOrder order) => order == MessageOrder.AccountMajor ? "account_major" : "feature_major";
+
+    private static void Log(string line) => Console.WriteLine($"[bench {DateTime.Now:HH:mm:ss}] {line}");
+
+    private static double Produce(string topic, IEnumerable<(string Key, byte[] Value)> messages, int count)
+    {
+        var config = KafkaClientConfigs.Producer(StackEndpoints.Current.KafkaOptions());
+        config.LingerMs = 20;
+        config.BatchSize = 1_000_000;
+        config.QueueBufferingMaxMessages = 2_000_000;
+        config.QueueBufferingMaxKbytes = 1_048_576;
+        long failed = 0;
+        using var producer = new ProducerBuilder<string, byte[]>(config).Build();
+        var watch = Stopwatch.StartNew();
+        foreach (var (key, value) in messages)
+        {
+            producer.Produce(topic, new Message<string, byte[]> { Key = key, Value = value }, report =>
+            {
+                if (report.Error.IsError)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+            });
+        }
+
+        producer.Flush(TimeSpan.FromMinutes(5));
+        return failed > 0 ? throw new InvalidOperationException($"{failed} messages were not produced") : count / watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The ceiling: a bare consumer that reads and parses the same topic and does nothing else.</summary>
+    private static double RawConsume(string topic, int count)
+    {
+        var config = KafkaClientConfigs.Consumer(StackEndpoints.Current.KafkaOptions(), $"raw-{Guid.NewGuid():N}");
+        config.FetchMinBytes = 64 * 1024;
+        config.FetchWaitMaxMs = 50;
+        config.MaxPartitionFetchBytes = 4 * 1024 * 1024;
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
+        consumer.Subscribe(topic);
+        var names = new NameInterner();
+        var parsed = 0;
+        Stopwatch? watch = null;
+        var deadline = DateTime.UtcNow + Patience;
+        while (parsed < count && DateTime.UtcNow < deadline)
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(500));
+            if (result?.Message?.Value is { } value)
+            {
+                watch ??= Stopwatch.StartNew();
+                if (FeatureMessageParser.TryParse(value, names, out _, out _))
+                {
+                    parsed++;
+                }
+            }
+        }
+
+        consumer.Close();
+        return parsed / watch!.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The source system's first design: one UpdateItem per message (32 in flight).</summary>
+    private async Task NaiveAsync(string topic, int messages)
+    {
+        var table = $"bench-{_run}-naive";
+        using var client = DynamoDbClientFactory.Create(StackEndpoints.Current.DynamoDbOptions(table));
+        await AccountTable.CreateIfMissingAsync(client, table, CancellationToken.None);
+        var config = KafkaClientConfigs.Consumer(StackEndpoints.Current.KafkaOptions(), $"naive-{Guid.NewGuid():N}");
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
+        consumer.Subscribe(topic);
+        var names = new NameInterner();
+        using var inFlight = new SemaphoreSlim(32);
+        var writes = new List<Task>(messages);
+        Stopwatch? watch = null;
+        while (writes.Count < messages)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(500))?.Message?.Value is not { } value
+                || !FeatureMessageParser.TryParse(value, names, out var message, out _))
+            {
+                continue;
+            }
+
+            watch ??= Stopwatch.StartNew();
+            await inFlight.WaitAsync();
+            writes.Add(UpdateAsync(client, table, message, inFlight));
+        }
+
+        await Task.WhenAll(writes);
+        consumer.Close();
+        var rate = messages / watch!.Elapsed.TotalSeconds;
+        _results.Set("naive_features_per_s", rate);
+        _results.Set("naive_messages", messages);
+        Log($"naive baseline: {messages:N0} messages, one UpdateItem each, {rate:N0}/s");
+
+        static async Task UpdateAsync(IAmazonDynamoDB client, string table, FeatureMessage message, SemaphoreSlim inFlight)
+        {
+            try
+            {
+                await client.UpdateItemAsync(new UpdateItemRequest
+                {
+                    TableName = table,
+                    Key = AccountItemCodec.Key(message.AccountId, message.Namespace),
+                    UpdateExpression = "SET #f = :v, #u = :u",
+                    ExpressionAttributeNames = new() { ["#f"] = message.FeatureName, ["#u"] = AccountTable.UpdatedAtAttribute },
+                    ExpressionAttributeValues = new()
+                    {
+                        [":v"] = new AttributeValue { S = message.Value },
+                        [":u"] = new AttributeValue { N = message.Timestamp.ToString(CultureInfo.InvariantCulture) },
+                    },
+                });
+            }
+            finally
+            {
+                inFlight.Release();
+            }
+        }
+    }
+
+    private async Task<(SiloProcess Silo, string Table, string Group)> IngestAsync(MessageOrder order, string topic, int count)
+    {
+        var suffix = Suffix(order);
+        var table = $"bench-{_run}-{suffix.Replace('_', '-')}";
+        var group = table + "-group";
+        var silo = await StartSiloAsync(table, topic, group, suffix);
+        var applied = await Eventually.Until(
+            async () => (Applied: await silo.MetricAsync(_http, "ingest_applied_total") + await silo.MetricAsync(_http, "ingest_ignored_older_total"), At: DateTimeOffset.UtcNow),
+            o => o.Applied >= count,
+            Patience,
+            $"{order}: every feature in grain memory");
+        var first = DateTimeOffset.FromUnixTimeMilliseconds((long)await silo.MetricAsync(_http, "ingest_first_message_unix_ms"));
+        var durableAt = await Eventually.Until(
+            async () => (Done: TopicReader.CommittedVersusEnd(topic, group, 8) is var o && o.Committed == o.End
+                               && await silo.MetricAsync(_http, "storage_dirty_namespaces") == 0, At: DateTimeOffset.UtcNow),
+            o => o.Done,
+            Patience,
+            $"{order}: every feature durable and committed");
+        var itemWrites = await silo.MetricAsync(_http, "storage_item_writes_total");
+        var appliedRate = count / (applied.At - first).TotalSeconds;
+        var durableRate = count / (durableAt.At - first).TotalSeconds;
+        _results.Set($"applied_features_per_s_{suffix}", appliedRate);
+        _results.Set($"durable_features_per_s_{suffix}", durableRate);
+        _results.Set($"item_writes_per_feature_{suffix}", itemWrites / count);
+        _results.Set($"item_writes_{suffix}", itemWrites);
+        _results.Set($"batch_write_calls_{suffix}", await silo.MetricAsync(_http, "storage_batch_calls_total"));
+        _results.Set($"applied_vs_raw_{suffix}", appliedRate / _results.Get($"raw_consume_per_s_{suffix}"));
+        Log($"ingest ({order}): applied {appliedRate:N0}/s, durable {durableRate:N0}/s, {itemWrites / count:F3} item writes per feature");
+        return (silo, table, group);
+    }
+
+    private Task<SiloProcess> StartSiloAsync(string table, string topic, string group, string name) =>
+        SiloProcess.StartAsync(table, topic, group, Path.Combine(_logs, $"{_run}-{name}.silo.log"), "Warning", new Dictionary<string, string>
+        {
+            ["Benchmark__EnableDirectReads"] = "true",
+            ["Api__AdminApiKeys__0"] = AdminKey,
+            ["DOTNET_gcServer"] = "1",
+        });
+
+    private static string ReadScript(int accounts, string prefix) => $$"""
+        local namespaces = { "orders", "rewards", "preferences", "segments" }
+        init = function(args) math.randomseed(os.time() + math.floor(os.clock() * 1000000)) end
+        request = function()
+          local id = string.format("acct-%07d", math.random(0, {{accounts - 1}}))
+          return wrk.format("GET", "{{prefix}}/accounts/" .. id .. "/namespaces/" .. namespaces[math.random(1, 4)])
+        end
+        """;
+
+    private async Task ReadsAsync(SiloProcess silo, int accounts, string kind)
+    {
+        var report = await Wrk.RunAsync(silo.BaseAddress, ReadScript(accounts, ""), threads: 2, connections: 64, seconds: 20);
+        _results.Set($"{kind}_reads_per_s", report.RequestsPerSecond);
+        _results.Set($"{kind}_read_p50_ms", report.P50Ms);
+        _results.Set($"{kind}_read_p99_ms", report.P99Ms);
+        _results.Set($"{kind}_read_errors", report.Errors);
+        _results.Set("wrk_threads", report.Threads);
+        _results.Set("wrk_connections", report.Connections);
+        Log($"{kind} reads: {report.RequestsPerSecond:N0} req/s, p50 {report.P50Ms:F2} ms, p99 {report.P99Ms:F2} ms, {report.Errors} errors ({report.Requests:N0} requests, wrk -t{report.Threads} -c{report.Connections} -d{report.Seconds}s)");
+    }
+
+    private async Task DirectReadsAsync(SiloProcess silo, int accounts)
+    {
+        var report = await Wrk.RunAsync(silo.BaseAddress, ReadScript(accounts, "/bench/direct"), threads: 2, connections: 64, seconds: 20);
+        _results.Set("direct_reads_per_s", report.RequestsPerSecond);
+        _results.Set("direct_read_p99_ms", report.P99Ms);
+        _results.Set("direct_read_errors", report.Errors);
+        _results.Set("hot_vs_direct", _results.Get("hot_reads_per_s") / report.RequestsPerSecond);
+        Log($"direct DynamoDB reads: {report.RequestsPerSecond:N0} req/s, p99 {report.P99Ms:F2} ms, {report.Errors} errors");
+    }
+
+    private async Task BatchGetAsync(SiloProcess silo, int accounts)
+    {
+        var script = $$"""
+            init = function(args) math.randomseed(os.time() + math.floor(os.clock() * 1000000)) end
+            request = function()
+              local ids = {}
+              for i = 1, 100 do ids[i] = string.format('"acct-%07d"', math.random(0, {{accounts - 1}})) end
+              return wrk.format("POST", "/accounts/batch-get", { ["Content-Type"] = "application/json" }, '{"accountIds":[' .. table.concat(ids, ",") .. ']}')
+            end
+            """;
+        var report = await Wrk.RunAsync(silo.BaseAddress, script, threads: 2, connections: 16, seconds: 10);
+        _results.Set("batch_get_items_per_s", report.RequestsPerSecond * 100);
+        _results.Set("batch_get_p99_ms", report.P99Ms);
+        Log($"batch-get of 100: {report.RequestsPerSecond * 100:N0} accounts/s, p99 {report.P99Ms:F2} ms, {report.Errors} errors");
+    }
+
+    /// <summary>
+    /// Under a background ingest of 10,000 features/s, a probe produces a feature every 50 ms and polls the API
+    /// until it is visible: broker acknowledgement to visible, and (for every fifth probe) to durable.
+    /// </summary>
+    private async Task FreshnessAsync(SiloProcess silo, string topic, FeatureDataset data)
+    {
+        const int Probes = 200;
+        var config = KafkaClientConfigs.Producer(StackEndpoints.Current.KafkaOptions());
+        config.LingerMs = 1;
+        using var producer = new ProducerBuilder<string, byte[]>(config).Build();
+        for (var i = 0; i < Probes; i++)
+        {
+            await producer.ProduceAsync(topic, Probe(i, "warm", 1));
+        }
+
+        await Eventually.Until(() => IsVisibleAsync(silo, Probes - 1, "warm"), v => v, Patience, "probe accounts warm");
+
+        using var stop = new CancellationTokenSource();
+        var background = Task.Run(() => BackgroundIngest(producer, topic, data, stop.Token));
+        var visible = new List<double>();
+        var durable = new List<double>();
+        var probes = new List<Task>();
+        var pace = Stopwatch.StartNew();
+        for (var i = 0; i < Probes; i++)
+        {
+            var due = TimeSpan.FromMilliseconds(50 * i) - pace.Elapsed;
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due); // pacing the probe schedule, not waiting for a result
+            }
+
+            var probe = i;
+            probes.Add(Task.Run(async () =>
+            {
+                var value = $"p{probe}";
+                await producer.ProduceAsync(topic, Probe(probe, value, 2 + probe));
+                var acknowledged = Stopwatch.StartNew();
+                while (!await IsVisibleAsync(silo, probe, value))
+                {
+                }
+
+                lock (visible)
+                {
+                    visible.Add(acknowledged.Elapsed.TotalMilliseconds);
+                }
+
+                if (probe % 5 == 0)
+                {
+                    while (!await IsDurableAsync(silo, probe, value))
+                    {
+                        await Task.Delay(5);
+                    }
+
+                    lock (durable)
+                    {
+                        durable.Add(acknowledged.Elapsed.TotalMilliseconds);
+                    }
+                }
+            }));
+        }
+
+        await Task.WhenAll(probes);
+        await stop.CancelAsync();
+        var produced = await background;
+        _results.Set("freshness_p50_ms", Percentile(visible, 0.50));
+        _results.Set("freshness_p99_ms", Percentile(visible, 0.99));
+        _results.Set("freshness_durable_p50_ms", Percentile(durable, 0.50));
+        _results.Set("freshness_durable_p99_ms", Percentile(durable, 0.99));
+        _results.Set("freshness_background_features_per_s", produced);
+        Log($"freshness: ack -> visible p50 {Percentile(visible, 0.5):F1} ms, p99 {Percentile(visible, 0.99):F1} ms; ack -> durable p50 {Percentile(durable, 0.5):F0} ms, p99 {Percentile(durable, 0.99):F0} ms (background {produced:N0} features/s)");
+
+        static Message<string, byte[]> Probe(int probe, string value, long timestamp) => new()
+        {
+            Key = $"probe-{probe}",
+            Value = FeatureDataset.Encode($"probe-{probe}", "segments", "segment", value, timestamp),
+        };
+    }
+
+    /// <summary>10,000 features/s of fresh values for the loaded accounts; returns the rate achieved.</summary>
+    private static double BackgroundIngest(IProducer<string, byte[]> producer, string topic, FeatureDataset data, CancellationToken stop)
+    {
+        var random = new Random(5);
+        var watch = Stopwatch.StartNew();
+        long sent = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var target = (long)(watch.Elapsed.TotalSeconds * 10_000);
+            for (; sent < target; sent++)
+            {
+                var (key, value) = data.Message(random.Next(data.Accounts), random.Next(FeatureDataset.Features.Length), timestamp: 1_800_000_000_000L + sent);
+                producer.Produce(topic, new Message<string, byte[]> { Key = key, Value = value });
+            }
+
+            Thread.Sleep(5); // pacing the load generator
+        }
+
+        return sent / watch.Elapsed.TotalSeconds;
+    }
+
+    private async Task<bool> IsVisibleAsync(SiloProcess silo, int probe, string value)
+    {
+        using var response = await _http.GetAsync(new Uri(silo.BaseAddress, $"/accounts/probe-{probe}/namespaces/segments"));
+        if (!response.IsSuccessStatusCode)
+        {
+            return false;
+        }
+
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("features").GetProperty("segment").GetString() == value;
+    }
+
+    private async Task<bool> IsDurableAsync(SiloProcess silo, int probe, string value)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(silo.BaseAddress, $"/dashboard/api/accounts/probe-{probe}"));
+        request.Headers.Add("X-Api-Key", AdminKey);
+        using var response = await _http.SendAsync(request);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("namespaces").EnumerateArray().Any(ns =>
+            ns.GetProperty("namespace").GetString() == "segments" && ns.GetProperty("durable").GetBoolean()
+            && ns.GetProperty("features").EnumerateArray().Any(f => f.GetProperty("name").GetString() == "segment" && f.GetProperty("value").GetString() == value));
+    }
+
+    private static double Percentile(List<double> values, double quantile)
+    {
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = values.Order().ToList();
+        return sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
+    private void Summarize()
+    {
+        var r = _results;
+        foreach (var (order, suffix) in new[] { ("account-major", "account_major"), ("feature-major", "feature_major") })
+        {
+            r.Row($"produce rate, {order} (msg/s)", $"produce_per_s_{suffix}");
+            r.Row($"raw consume+parse ceiling, {order} (msg/s)", $"raw_consume_per_s_{suffix}");
+            r.Row($"applied features/s, {order}", $"applied_features_per_s_{suffix}", ">= 100,000", v => v >= 100_000);
+            r.Row($"applied / raw ceiling, {order}", $"applied_vs_raw_{suffix}", ">= 0.6", v => v >= 0.6);
+            r.Row($"durable features/s, {order}", $"durable_features_per_s_{suffix}", $">= 10x naive ({10 * r.Get("naive_features_per_s"):N0})", v => v >= 10 * r.Get("naive_features_per_s"));
+            r.Row($"DynamoDB item writes per feature, {order}", $"item_writes_per_feature_{suffix}", "<= 0.3 (ideal 0.2)", v => v <= 0.3);
+            r.Row($"BatchWriteItem calls, {order}", $"batch_write_calls_{suffix}");
+        }
+
+        r.Row("naive baseline: one UpdateItem per message (features/s)", "naive_features_per_s");
+        r.Row("hot reads (req/s)", "hot_reads_per_s", ">= 33,400", v => v >= 33_400);
+        r.Row("hot read p99 (ms)", "hot_read_p99_ms", "<= 10", v => v <= 10);
+        r.Row("hot read errors", "hot_read_errors", "0", v => v == 0);
+        r.Row("DynamoDB-direct reads, same requests (req/s)", "direct_reads_per_s");
+        r.Row("hot / direct", "hot_vs_direct", ">= 10", v => v >= 10);
+        r.Row("cold reads after restart (req/s)", "cold_reads_per_s");
+        r.Row("cold read p99 (ms)", "cold_read_p99_ms");
+        r.Row("batch-get of 100 (accounts/s)", "batch_get_items_per_s");
+        r.Row("freshness ack -> visible p50 (ms)", "freshness_p50_ms");
+        r.Row("freshness ack -> visible p99 (ms)", "freshness_p99_ms", "<= 200", v => v <= 200);
+        r.Row("ack -> durable p99, default flush (ms)", "freshness_durable_p99_ms");
+        r.Row("managed heap per active account, 20 features (bytes)", "bytes_per_account", "<= 1,536", v => v <= 1536);
+    }
+}

@@ -1,24 +1,36 @@
+using System.Buffers.Binary;
+using System.Text;
+
 namespace AccountMetadata.Grains;
 
 /// <summary>Builds the next <see cref="NamespaceFeatures"/> snapshot from the current one plus changes.</summary>
 public sealed class NamespaceFeaturesBuilder
 {
-    private readonly string _namespace;
+    private readonly NamespaceFeatures _source;
     private string[] _names;
-    private string[] _values;
     private long[] _timestamps;
-    private int _count;
 
-    internal NamespaceFeaturesBuilder(string @namespace, string[] names, string[] values, long[] timestamps)
+    // A value is either unchanged (taken from the source snapshot by index) or new (its UTF-8 bytes).
+    private byte[]?[] _newValues;
+    private int[] _sourceIndex;
+    private int _count;
+    private bool _layoutChanged;
+
+    internal NamespaceFeaturesBuilder(NamespaceFeatures source)
     {
-        _namespace = @namespace;
-        _count = names.Length;
-        _names = new string[Math.Max(4, _count + 4)];
-        _values = new string[_names.Length];
-        _timestamps = new long[_names.Length];
-        names.CopyTo(_names, 0);
-        values.CopyTo(_values, 0);
-        timestamps.CopyTo(_timestamps, 0);
+        _source = source;
+        _count = source.Count;
+        var capacity = Math.Max(4, _count + 2);
+        _names = new string[capacity];
+        _timestamps = new long[capacity];
+        _newValues = new byte[]?[capacity];
+        _sourceIndex = new int[capacity];
+        for (var i = 0; i < _count; i++)
+        {
+            _names[i] = source.NameAt(i);
+            _timestamps[i] = source.TimestampAt(i);
+            _sourceIndex[i] = i;
+        }
     }
 
     public int Count => _count;
@@ -36,32 +48,64 @@ public sealed class NamespaceFeaturesBuilder
         return -1;
     }
 
-    public string ValueAt(int index) => _values[index];
-
     public long TimestampAt(int index) => _timestamps[index];
+
+    public bool ValueEquals(int index, string value) => _newValues[index] is { } bytes
+        ? NamespaceFeatures.Utf8Equals(bytes, value)
+        : _source.ValueEquals(_sourceIndex[index], value);
+
+    /// <summary>The stored value's UTF-8 length (what DynamoDB counts toward the item size).</summary>
+    public int ValueByteCount(int index) => _newValues[index]?.Length ?? _source.ValueUtf8At(_sourceIndex[index]).Length;
 
     public void Set(int index, string value, long timestamp)
     {
-        _values[index] = value;
+        ArgumentNullException.ThrowIfNull(value);
+        _newValues[index] = Encoding.UTF8.GetBytes(value);
         _timestamps[index] = timestamp;
     }
 
     public void Add(string name, string value, long timestamp)
     {
+        ArgumentNullException.ThrowIfNull(value);
         if (_count == _names.Length)
         {
-            Array.Resize(ref _names, _count * 2);
-            Array.Resize(ref _values, _count * 2);
-            Array.Resize(ref _timestamps, _count * 2);
+            var capacity = _count * 2;
+            Array.Resize(ref _names, capacity);
+            Array.Resize(ref _timestamps, capacity);
+            Array.Resize(ref _newValues, capacity);
+            Array.Resize(ref _sourceIndex, capacity);
         }
 
         _names[_count] = name;
-        _values[_count] = value;
         _timestamps[_count] = timestamp;
+        _newValues[_count] = Encoding.UTF8.GetBytes(value);
         _count++;
+        _layoutChanged = true;
     }
 
-    /// <summary>The snapshot, with arrays trimmed to size (these live for as long as the account stays active).</summary>
-    public NamespaceFeatures Build(long updatedAt) =>
-        new(_namespace, _names[.._count], _values[.._count], _timestamps[.._count], updatedAt);
+    /// <summary>The snapshot: names shared with every snapshot of the same layout, everything else in one array.</summary>
+    public NamespaceFeatures Build(long updatedAt)
+    {
+        var valueBytes = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            valueBytes += ValueByteCount(i);
+        }
+
+        var data = new byte[(_count * 12) + valueBytes];
+        var ends = _count * 8;
+        var values = _count * 12;
+        var offset = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(i * 8), _timestamps[i]);
+            var value = _newValues[i] is { } bytes ? bytes : _source.ValueUtf8At(_sourceIndex[i]);
+            value.CopyTo(data.AsSpan(values + offset));
+            offset += value.Length;
+            BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(ends + (i * 4)), offset);
+        }
+
+        var names = _layoutChanged ? FeatureLayouts.Shared.Intern(_names.AsSpan(0, _count)) : _source.Names;
+        return new NamespaceFeatures(_source.Namespace, names, data, updatedAt, isDeleted: false);
+    }
 }

@@ -60,7 +60,7 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
 
         batch.Dispose();
         var result = new ApplyResult(applied, ignored, rejected ?? ApplyResult.NoRejections);
-        return account.Changed.IsEmpty ? new(result) : WriteThenReturn(result);
+        return account.HasChanges ? WriteThenReturn(result) : new(result);
     }
 
     public ValueTask<NamespaceFeatures?> GetNamespaceAsync(string namespaceName)
@@ -106,7 +106,7 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
             {
                 ns.Current = NamespaceFeatures.Tombstone(ns.Name, now);
                 ns.ItemBytes = 0;
-                account.MarkChanged(ns);
+                AccountState.MarkChanged(ns);
                 erased = true;
             }
         }
@@ -176,20 +176,20 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
             if (index >= 0)
             {
                 var storedTimestamp = builder?.TimestampAt(index) ?? current.TimestampAt(index);
-                var storedValue = builder?.ValueAt(index) ?? current.ValueAt(index);
                 if (update.Timestamp < storedTimestamp)
                 {
                     ignored++;
                     continue;
                 }
 
-                if (update.Timestamp == storedTimestamp && string.Equals(update.Value, storedValue, StringComparison.Ordinal))
+                if (update.Timestamp == storedTimestamp && (builder?.ValueEquals(index, update.Value) ?? current.ValueEquals(index, update.Value)))
                 {
                     applied++; // a replay: already there, nothing to write
                     continue;
                 }
 
-                grownSize = size - DynamoItemSize.Feature(update.Name, storedValue) + DynamoItemSize.Feature(update.Name, update.Value);
+                var storedBytes = builder?.ValueByteCount(index) ?? current.ValueUtf8At(index).Length;
+                grownSize = size - DynamoItemSize.Feature(update.Name, storedBytes) + DynamoItemSize.Feature(update.Name, update.Value);
             }
             else
             {
@@ -220,10 +220,10 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
 
         if (builder is not null)
         {
-            ns ??= account.Add(new NamespaceState(names.Intern(name), current, durable: null));
+            ns ??= account.Add(new NamespaceState(current, durable: null));
             ns.Current = builder.Build(now);
             ns.ItemBytes = size;
-            account.MarkChanged(ns);
+            AccountState.MarkChanged(ns);
         }
 
         return (applied, ignored);

@@ -2,19 +2,31 @@ namespace AccountMetadata.Grains;
 
 /// <summary>
 /// The persistent state of an account grain: its namespaces. Accounts have a handful, so a small array beats a
-/// dictionary in both memory and speed. It also records which namespaces changed since the last
+/// dictionary in both memory and speed. Each namespace also records whether it changed since the last
 /// <c>WriteStateAsync</c>, which is what the write-behind storage picks up.
 /// </summary>
 public sealed class AccountState
 {
     private NamespaceState[] _namespaces = [];
-    private NamespaceState[]? _changed;
-    private int _changedCount;
 
     public ReadOnlySpan<NamespaceState> Namespaces => _namespaces;
 
-    /// <summary>Namespaces changed since <see cref="ClearChanged"/> last ran.</summary>
-    public ReadOnlySpan<NamespaceState> Changed => _changed.AsSpan(0, _changedCount);
+    /// <summary>True when some namespace changed since <see cref="ClearChanged"/> last ran.</summary>
+    public bool HasChanges
+    {
+        get
+        {
+            foreach (var ns in _namespaces)
+            {
+                if (ns.HasUnsavedChange)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 
     public bool IsEmpty
     {
@@ -57,30 +69,19 @@ public sealed class AccountState
     }
 
     /// <summary>Records that <paramref name="state"/> has a new snapshot to persist.</summary>
-    public void MarkChanged(NamespaceState state)
+    public static void MarkChanged(NamespaceState state)
     {
-        foreach (var changed in Changed)
-        {
-            if (ReferenceEquals(changed, state))
-            {
-                return;
-            }
-        }
-
-        _changed ??= new NamespaceState[Math.Max(4, _namespaces.Length)];
-        if (_changedCount == _changed.Length)
-        {
-            Array.Resize(ref _changed, _changedCount * 2);
-        }
-
-        _changed[_changedCount++] = state;
+        ArgumentNullException.ThrowIfNull(state);
+        state.HasUnsavedChange = true;
     }
 
-    /// <summary>Storage has taken the changed namespaces (see <see cref="Changed"/>); forget them here.</summary>
+    /// <summary>Storage has taken the changed namespaces; forget that they changed.</summary>
     public void ClearChanged()
     {
-        Array.Clear(_changed ?? [], 0, _changedCount);
-        _changedCount = 0;
+        foreach (var ns in _namespaces)
+        {
+            ns.HasUnsavedChange = false;
+        }
     }
 
     /// <summary>Drops tombstones that storage has made durable: the item is gone, nothing more to remember.</summary>

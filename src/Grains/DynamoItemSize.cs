@@ -21,9 +21,15 @@ public static class DynamoItemSize
     /// <summary>One feature: its attribute, plus its entry in the timestamps map.</summary>
     public static int Feature(string name, string value)
     {
-        ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(value);
-        return name.Length + Utf8Length(value) + name.Length + 1 + NumberBytes;
+        return Feature(name, Utf8Length(value));
+    }
+
+    /// <summary>One feature whose value is <paramref name="valueBytes"/> long in UTF-8.</summary>
+    public static int Feature(string name, int valueBytes)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.Length + valueBytes + name.Length + 1 + NumberBytes;
     }
 
     public static int Of(string accountId, NamespaceFeatures features)
@@ -32,7 +38,7 @@ public static class DynamoItemSize
         var size = Base(accountId, features.Namespace);
         for (var i = 0; i < features.Count; i++)
         {
-            size += Feature(features.NameAt(i), features.ValueAt(i));
+            size += Feature(features.NameAt(i), features.ValueUtf8At(i).Length);
         }
 
         return size;

@@ -3,16 +3,14 @@ namespace AccountMetadata.Grains;
 /// <summary>
 /// One namespace of an account: the current snapshot plus the write-behind bookkeeping the storage provider keeps
 /// on it. The grain swaps <see cref="Current"/> inside its turn; the flusher reads it from another thread, which is
-/// safe because snapshots are immutable. The durability fields are guarded by <see cref="SyncRoot"/>, a lock only
-/// the owning grain and the flusher ever take.
+/// safe because snapshots are immutable. The durability fields are guarded by locking this object (a monitor, so no
+/// lock object per namespace in memory), which only the owning grain's storage calls and the flusher ever do.
 /// </summary>
-public sealed class NamespaceState(string name, NamespaceFeatures current, NamespaceFeatures? durable)
+public sealed class NamespaceState(NamespaceFeatures current, NamespaceFeatures? durable)
 {
     private NamespaceFeatures _current = current;
 
-    public string Name { get; } = name;
-
-    public Lock SyncRoot { get; } = new();
+    public string Name => Current.Namespace;
 
     public NamespaceFeatures Current
     {
@@ -26,11 +24,14 @@ public sealed class NamespaceState(string name, NamespaceFeatures current, Names
     /// <summary>The lowest write sequence not yet durable for this namespace; 0 when clean. Storage-owned.</summary>
     public long PendingSince { get; set; }
 
+    /// <summary>Estimated DynamoDB item size of <see cref="Current"/>, kept so a change can be checked in O(1).</summary>
+    public int ItemBytes { get; set; }
+
     /// <summary>True while the namespace sits in the storage's dirty set. Storage-owned.</summary>
     public bool IsQueued { get; set; }
 
-    /// <summary>Estimated DynamoDB item size of <see cref="Current"/>, kept so a change can be checked in O(1).</summary>
-    public int ItemBytes { get; set; }
+    /// <summary>Changed since the grain last handed its changes to storage (WriteStateAsync). Grain-owned.</summary>
+    public bool HasUnsavedChange { get; set; }
 
     public bool IsDurable => ReferenceEquals(Durable, Current) || (Durable is null && Current.IsDeleted);
 }

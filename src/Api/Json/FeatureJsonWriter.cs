@@ -11,7 +11,7 @@ internal static class FeatureJsonWriter
         writer.WriteStartObject();
         for (var i = 0; i < features.Count; i++)
         {
-            writer.WriteString(features.NameAt(i), features.ValueAt(i));
+            writer.WriteString(features.NameAt(i), features.ValueUtf8At(i));
         }
 
         writer.WriteEndObject();

@@ -7,12 +7,12 @@ namespace AccountMetadata.Silo.Runtime;
 /// One activation of one grain, and its turn scheduler. Calls run one at a time in arrival order; read-only calls
 /// may overlap each other, never a writing call. A call that finds the activation idle runs at once on the
 /// caller's thread (no allocation, no thread hop); the others wait in a FIFO queue and are started on the thread
-/// pool as turns end. The lock is this activation's own, so calls to different grains never contend.
+/// pool as turns end. The lock is this activation's own monitor (no lock object, and no queue until something
+/// waits: millions of activations stay in memory), so calls to different grains never contend.
 /// </summary>
 internal sealed class GrainActivation : IGrainContext
 {
-    private readonly Lock _gate = new();
-    private readonly Queue<GrainWorkItem> _queue = new(0);
+    private Queue<GrainWorkItem>? _queue;
     private Grain? _instance;
     private GrainActivationException? _activationFailure;
     private ActivationStatus _status = ActivationStatus.Activating;
@@ -58,7 +58,7 @@ internal sealed class GrainActivation : IGrainContext
         where TGrainInterface : IGrain
     {
         GrainCallWorkItem<TGrainInterface, TArgument, TResult> queued;
-        lock (_gate)
+        lock (this)
         {
             if (_status == ActivationStatus.Deactivated)
             {
@@ -69,7 +69,7 @@ internal sealed class GrainActivation : IGrainContext
             }
 
             _lastUsed = Environment.TickCount64;
-            if (_queue.Count == 0 && !_writer && (method.IsReadOnly || _readers == 0))
+            if ((_queue is null || _queue.Count == 0) && !_writer && (method.IsReadOnly || _readers == 0))
             {
                 EnterTurn(method.IsReadOnly);
                 queued = null!;
@@ -77,7 +77,7 @@ internal sealed class GrainActivation : IGrainContext
             else
             {
                 queued = new GrainCallWorkItem<TGrainInterface, TArgument, TResult>(this, method, argument, body);
-                _queue.Enqueue(queued);
+                (_queue ??= new Queue<GrainWorkItem>()).Enqueue(queued);
             }
         }
 
@@ -121,7 +121,7 @@ internal sealed class GrainActivation : IGrainContext
     public Task RequestDeactivation(DeactivationReason reason)
     {
         DeactivationWorkItem item;
-        lock (_gate)
+        lock (this)
         {
             if (_deactivationQueued || _status == ActivationStatus.Deactivated)
             {
@@ -130,7 +130,7 @@ internal sealed class GrainActivation : IGrainContext
 
             _deactivationQueued = true;
             item = new DeactivationWorkItem(this, reason);
-            _queue.Enqueue(item);
+            (_queue ??= new Queue<GrainWorkItem>()).Enqueue(item);
             Pump();
         }
 
@@ -148,7 +148,7 @@ internal sealed class GrainActivation : IGrainContext
         catch
         {
             // Abandoned (storage still failing, say): the activation stays and keeps serving; it can be retried.
-            lock (_gate)
+            lock (this)
             {
                 _deactivationQueued = false;
                 _status = ActivationStatus.Active;
@@ -161,11 +161,11 @@ internal sealed class GrainActivation : IGrainContext
 
         Catalog.Remove(this);
         GrainWorkItem[] stranded;
-        lock (_gate)
+        lock (this)
         {
             _status = ActivationStatus.Deactivated;
-            stranded = [.. _queue];
-            _queue.Clear();
+            stranded = [.. _queue ?? []];
+            _queue = null;
         }
 
         Catalog.Metrics.Deactivations.Increment();
@@ -190,12 +190,12 @@ internal sealed class GrainActivation : IGrainContext
             var failure = new GrainActivationException($"{GrainType}/{Key} failed to activate: {exception.Message}", exception);
             Catalog.Remove(this);
             GrainWorkItem[] waiting;
-            lock (_gate)
+            lock (this)
             {
                 _activationFailure = failure;
                 _status = ActivationStatus.Deactivated;
-                waiting = [.. _queue];
-                _queue.Clear();
+                waiting = [.. _queue ?? []];
+                _queue = null;
             }
 
             Catalog.Metrics.ActivationFailures.Increment();
@@ -208,7 +208,7 @@ internal sealed class GrainActivation : IGrainContext
         }
 
         Catalog.Metrics.Activations.Increment();
-        lock (_gate)
+        lock (this)
         {
             _status = ActivationStatus.Active;
             _writer = false;
@@ -252,7 +252,7 @@ internal sealed class GrainActivation : IGrainContext
             metrics.Errors.Increment();
         }
 
-        lock (_gate)
+        lock (this)
         {
             if (isReadOnly)
             {
@@ -275,7 +275,7 @@ internal sealed class GrainActivation : IGrainContext
             return;
         }
 
-        while (_queue.Count > 0 && !_writer)
+        while (_queue is { Count: > 0 } && !_writer)
         {
             var next = _queue.Peek();
             if (next.IsReadOnly)
@@ -299,7 +299,12 @@ internal sealed class GrainActivation : IGrainContext
             }
 
             ThreadPool.UnsafeQueueUserWorkItem(next, preferLocal: false);
-            return;
+            break;
+        }
+
+        if (_queue is { Count: 0 })
+        {
+            _queue = null; // most activations queue only while activating: do not keep an empty queue for life
         }
     }
 }

@@ -85,7 +85,7 @@ public sealed partial class DynamoAccountStorage(
             {
                 var features = AccountItemCodec.FromItem(item, interner);
                 state ??= new AccountState();
-                state.Add(new NamespaceState(features.Namespace, features, features) { ItemBytes = DynamoItemSize.Of(key, features) });
+                state.Add(new NamespaceState(features, features) { ItemBytes = DynamoItemSize.Of(key, features) });
             }
 
             request.ExclusiveStartKey = response.LastEvaluatedKey;
@@ -101,15 +101,20 @@ public sealed partial class DynamoAccountStorage(
     {
         ArgumentNullException.ThrowIfNull(state);
         long sequence;
+        var changes = 0;
         // The watermark computation skips a round while a registration is between taking its sequence number and
         // entering the dirty set, so it can never declare a number durable that it has not seen yet.
         Interlocked.Increment(ref _registering);
         try
         {
             sequence = Interlocked.Increment(ref _lastSequence);
-            foreach (var ns in state.Changed)
+            foreach (var ns in state.Namespaces)
             {
-                MarkDirty(key, ns, sequence);
+                if (ns.HasUnsavedChange)
+                {
+                    MarkDirty(key, ns, sequence);
+                    changes++;
+                }
             }
         }
         finally
@@ -117,7 +122,7 @@ public sealed partial class DynamoAccountStorage(
             Interlocked.Decrement(ref _registering);
         }
 
-        metrics.NamespaceChanges.Add(state.Changed.Length);
+        metrics.NamespaceChanges.Add(changes);
         state.ClearChanged();
         if (_dirty.Count >= writeBehind.FlushAtDirtyNamespaces || DirtyBytes >= writeBehind.FlushAtDirtyBytes)
         {
@@ -136,7 +141,7 @@ public sealed partial class DynamoAccountStorage(
             if (!ns.Current.IsDeleted)
             {
                 ns.Current = NamespaceFeatures.Tombstone(ns.Name, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-                state.MarkChanged(ns);
+                AccountState.MarkChanged(ns);
             }
         }
 
@@ -146,7 +151,7 @@ public sealed partial class DynamoAccountStorage(
     public bool HasPendingWrites(AccountState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (!state.Changed.IsEmpty)
+        if (state.HasChanges)
         {
             return true;
         }
@@ -168,7 +173,7 @@ public sealed partial class DynamoAccountStorage(
         state.ClearChanged();
         foreach (var ns in state.Namespaces)
         {
-            lock (ns.SyncRoot)
+            lock (ns)
             {
                 if (ns.IsQueued && _dirty.TryRemove(ns, out _))
                 {
@@ -261,7 +266,7 @@ public sealed partial class DynamoAccountStorage(
 
     private void MarkDirty(string accountId, NamespaceState ns, long sequence)
     {
-        lock (ns.SyncRoot)
+        lock (ns)
         {
             if (ns.PendingSince == 0)
             {
@@ -367,7 +372,7 @@ public sealed partial class DynamoAccountStorage(
     {
         metrics.ItemWrites.Increment();
         var ns = write.Namespace;
-        lock (ns.SyncRoot)
+        lock (ns)
         {
             ns.Durable = write.Snapshot.IsDeleted ? null : write.Snapshot;
             if (ReferenceEquals(ns.Current, write.Snapshot))

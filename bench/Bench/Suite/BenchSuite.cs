@@ -208,6 +208,21 @@ internal sealed class BenchSuite(BenchSettings settings)
         var table = $"bench-{_run}-{suffix.Replace('_', '-')}";
         var group = table + "-group";
         var silo = await StartSiloAsync(table, topic, group, suffix);
+        try
+        {
+            await MeasureIngestAsync(order, silo, topic, group, count);
+            return (silo, table, group);
+        }
+        catch
+        {
+            silo.Dispose();
+            throw;
+        }
+    }
+
+    private async Task MeasureIngestAsync(MessageOrder order, SiloProcess silo, string topic, string group, int count)
+    {
+        var suffix = Suffix(order);
         var applied = await Eventually.Until(
             async () => (Applied: await silo.MetricAsync(_http, "ingest_applied_total") + await silo.MetricAsync(_http, "ingest_ignored_older_total"), At: DateTimeOffset.UtcNow),
             o => o.Applied >= count,
@@ -229,8 +244,8 @@ internal sealed class BenchSuite(BenchSettings settings)
         _results.Set($"item_writes_{suffix}", itemWrites);
         _results.Set($"batch_write_calls_{suffix}", await silo.MetricAsync(_http, "storage_batch_calls_total"));
         _results.Set($"applied_vs_raw_{suffix}", appliedRate / _results.Get($"raw_consume_per_s_{suffix}"));
+        _results.Set($"cold_activations_per_s_{suffix}", await silo.MetricAsync(_http, "grain_activations_created_total{type=\"AccountGrain\"}") / (applied.At - first).TotalSeconds);
         Log($"ingest ({order}): applied {appliedRate:N0}/s, durable {durableRate:N0}/s, {itemWrites / count:F3} item writes per feature");
-        return (silo, table, group);
     }
 
     private Task<SiloProcess> StartSiloAsync(string table, string topic, string group, string name) =>
@@ -433,6 +448,7 @@ internal sealed class BenchSuite(BenchSettings settings)
             r.Row($"durable features/s, {order}", $"durable_features_per_s_{suffix}", $">= 10x naive ({10 * r.Get("naive_features_per_s"):N0})", v => v >= 10 * r.Get("naive_features_per_s"));
             r.Row($"DynamoDB item writes per feature, {order}", $"item_writes_per_feature_{suffix}", "<= 0.3 (ideal 0.2)", v => v <= 0.3);
             r.Row($"BatchWriteItem calls, {order}", $"batch_write_calls_{suffix}");
+            r.Row($"cold account activations/s (one DynamoDB Query each), {order}", $"cold_activations_per_s_{suffix}");
         }
 
         r.Row("naive baseline: one UpdateItem per message (features/s)", "naive_features_per_s");

@@ -232,7 +232,12 @@ public sealed partial class KafkaIngestionService(
                 catch (Exception exception) when (!_stopping.IsCancellationRequested && exception is not OperationCanceledException)
                 {
                     metrics.GrainCallRetries.Increment();
-                    LogGrainCallRetry(logger, exception, work.AccountId, attempt);
+                    if (attempt == 1 || attempt % 20 == 0)
+                    {
+                        // Thousands of accounts fail together when storage is down: log a sample, count them all.
+                        LogGrainCallRetry(logger, exception, work.AccountId, attempt);
+                    }
+
                     await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 50 * Math.Pow(2, Math.Min(attempt, 10)))), _stopping).ConfigureAwait(false);
                 }
             }

@@ -34,6 +34,7 @@ public sealed partial class DynamoAccountStorage(
     private readonly Lock _waitersGate = new();
     private readonly List<(long Token, TaskCompletionSource Completion)> _waiters = [];
     private readonly SemaphoreSlim _flushGate = new(1, 1);
+    private readonly SemaphoreSlim _loads = new(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
     private long _lastSequence;
     private long _registering;
     private long _durableWatermark;
@@ -78,19 +79,27 @@ public sealed partial class DynamoAccountStorage(
             ExpressionAttributeValues = new() { [":id"] = new AttributeValue { S = key } },
         };
         AccountState? state = null;
-        do
+        await _loads.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            var response = await client.QueryAsync(request, cancellationToken).ConfigureAwait(false);
-            foreach (var item in response.Items ?? [])
+            do
             {
-                var features = AccountItemCodec.FromItem(item, interner);
-                state ??= new AccountState();
-                state.Add(new NamespaceState(features, features) { ItemBytes = DynamoItemSize.Of(key, features) });
-            }
+                var response = await client.QueryAsync(request, cancellationToken).ConfigureAwait(false);
+                foreach (var item in response.Items ?? [])
+                {
+                    var features = AccountItemCodec.FromItem(item, interner);
+                    state ??= new AccountState();
+                    state.Add(new NamespaceState(features, features) { ItemBytes = DynamoItemSize.Of(key, features) });
+                }
 
-            request.ExclusiveStartKey = response.LastEvaluatedKey;
+                request.ExclusiveStartKey = response.LastEvaluatedKey;
+            }
+            while (request.ExclusiveStartKey is { Count: > 0 });
         }
-        while (request.ExclusiveStartKey is { Count: > 0 });
+        finally
+        {
+            _loads.Release();
+        }
 
         metrics.StateLoads.Increment();
         metrics.LoadLatency.RecordSince(started);
@@ -454,7 +463,11 @@ public sealed partial class DynamoAccountStorage(
         ready?.ForEach(c => c.TrySetResult());
     }
 
-    public void Dispose() => _flushGate.Dispose();
+    public void Dispose()
+    {
+        _flushGate.Dispose();
+        _loads.Dispose();
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "BatchWriteItem of {Count} items failed (attempt {Attempt}); retrying")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count, int attempt);

@@ -13,6 +13,7 @@ public static class DynamoDbClientFactory
             // The SDK's own retries stay on for transport errors; throttling of batch items is retried by the flusher.
             MaxErrorRetry = 3,
             Timeout = TimeSpan.FromSeconds(10),
+            MaxConnectionsPerServer = options.MaxConcurrentRequests,
         };
         if (string.IsNullOrEmpty(options.ServiceUrl))
         {

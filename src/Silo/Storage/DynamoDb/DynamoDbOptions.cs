@@ -12,6 +12,12 @@ public sealed class DynamoDbOptions
 
     public string TableName { get; set; } = "account-metadata";
 
+    /// <summary>
+    /// HTTP connections to DynamoDB, and account loads in flight at once. A cold silo activates accounts by the
+    /// thousand; unbounded, that is a connection storm that DynamoDB (Local, at least) answers with refusals.
+    /// </summary>
+    public int MaxConcurrentRequests { get; set; } = 64;
+
     /// <summary>Create the table at start-up when it is missing (local and test stacks; production tables are provisioned).</summary>
     public bool CreateTableIfMissing { get; set; }
 }

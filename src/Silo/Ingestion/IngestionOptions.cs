@@ -12,7 +12,7 @@ public sealed class IngestionOptions
     public int MaxBatchMessages { get; set; } = 20_000;
 
     /// <summary>How long a batch may wait to fill once it has its first message.</summary>
-    public TimeSpan MaxBatchWait { get; set; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan MaxBatchWait { get; set; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Batches whose grain calls may be outstanding at once before the partitions pause.</summary>
     public int MaxBatchesInFlight { get; set; } = 8;

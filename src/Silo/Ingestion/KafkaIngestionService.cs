@@ -66,7 +66,7 @@ public sealed partial class KafkaIngestionService(
         var config = KafkaClientConfigs.Consumer(kafka, kafka.ConsumerGroup);
         config.EnableAutoOffsetStore = false;
         config.FetchMinBytes ??= 64 * 1024;          // batched fetches...
-        config.FetchWaitMaxMs ??= 50;                // ...that still keep freshness under 100 ms
+        config.FetchWaitMaxMs ??= 25;                // ...that still keep features visible within tens of ms
         config.MaxPartitionFetchBytes ??= 4 * 1024 * 1024;
         config.QueuedMaxMessagesKbytes ??= 64 * 1024;
         config.MaxPollIntervalMs ??= 300_000;

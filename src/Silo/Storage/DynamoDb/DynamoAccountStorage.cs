@@ -219,21 +219,22 @@ public sealed partial class DynamoAccountStorage(
         try
         {
             var started = Stopwatch.GetTimestamp();
-            // Anything that changes after this point carries a higher sequence number than `seen`.
-            var seen = LastSequence;
-            var pending = new List<PendingWrite>(_dirty.Count);
+            var pending = new List<(NamespaceState Namespace, DirtyNamespace Entry)>(_dirty.Count);
             foreach (var (ns, entry) in _dirty)
             {
                 if (!entry.InFlight)
                 {
                     entry.InFlight = true;
-                    pending.Add(new PendingWrite(ns, entry, ns.Current));
+                    pending.Add((ns, entry));
                 }
             }
 
             if (pending.Count > 0)
             {
-                await WriteAllAsync(pending, seen, cancellationToken).ConfigureAwait(false);
+                // Oldest first: when DynamoDB is the bottleneck, what waits longest goes first, and what changed
+                // recently keeps absorbing updates until its turn.
+                pending.Sort(static (a, b) => a.Entry.SinceTimestamp.CompareTo(b.Entry.SinceTimestamp));
+                await WriteAllAsync(pending, cancellationToken).ConfigureAwait(false);
                 metrics.Flushes.Increment();
                 metrics.FlushLatency.RecordSince(started);
             }
@@ -246,7 +247,7 @@ public sealed partial class DynamoAccountStorage(
         }
     }
 
-    private async Task WriteAllAsync(List<PendingWrite> pending, long seen, CancellationToken cancellationToken)
+    private async Task WriteAllAsync(List<(NamespaceState Namespace, DirtyNamespace Entry)> pending, CancellationToken cancellationToken)
     {
         using var concurrency = new SemaphoreSlim(writeBehind.MaxConcurrentBatches);
         var batches = new List<Task>((pending.Count / BatchSize) + 1);
@@ -254,8 +255,17 @@ public sealed partial class DynamoAccountStorage(
         {
             for (var offset = 0; offset < pending.Count; offset += BatchSize)
             {
-                var slice = pending.GetRange(offset, Math.Min(BatchSize, pending.Count - offset));
                 await concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+                // Snapshots are taken when their batch is about to go, not when the flush started: a long flush
+                // then writes the latest state, and anything changed after this point is numbered above `seen`.
+                var seen = LastSequence;
+                var slice = new List<PendingWrite>(BatchSize);
+                for (var i = offset; i < Math.Min(offset + BatchSize, pending.Count); i++)
+                {
+                    slice.Add(new PendingWrite(pending[i].Namespace, pending[i].Entry, pending[i].Namespace.Current));
+                }
+
                 batches.Add(WriteBatchAsync(slice, seen, concurrency, cancellationToken));
             }
         }
@@ -264,9 +274,9 @@ public sealed partial class DynamoAccountStorage(
             // Whatever happened (cancellation included), every write of this flush has ended before the next one
             // may start, and whatever is still dirty is free to be picked up again.
             await Task.WhenAll(batches).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            foreach (var write in pending)
+            foreach (var (_, entry) in pending)
             {
-                write.Entry.InFlight = false;
+                entry.InFlight = false;
             }
         }
 

@@ -30,7 +30,8 @@ internal sealed class FeatureDataset(int accounts, int seed)
 
     public static string RandomNamespace(Random random) => Namespaces[random.Next(Namespaces.Length)];
 
-    public IEnumerable<(string Key, byte[] Value)> Messages(MessageOrder order)
+    /// <summary>The whole dataset in <paramref name="order"/>; <paramref name="timestampOffset"/> makes a newer pass.</summary>
+    public IEnumerable<(string Key, byte[] Value)> Messages(MessageOrder order, long timestampOffset = 0)
     {
         if (order == MessageOrder.AccountMajor)
         {
@@ -38,7 +39,7 @@ internal sealed class FeatureDataset(int accounts, int seed)
             {
                 for (var f = 0; f < Features.Length; f++)
                 {
-                    yield return Message(a, f, timestamp: 1_700_000_000_000L + f);
+                    yield return Message(a, f, timestamp: 1_700_000_000_000L + timestampOffset + f);
                 }
             }
         }
@@ -48,7 +49,7 @@ internal sealed class FeatureDataset(int accounts, int seed)
             {
                 for (var a = 0; a < accounts; a++)
                 {
-                    yield return Message(a, f, timestamp: 1_700_000_000_000L + f);
+                    yield return Message(a, f, timestamp: 1_700_000_000_000L + timestampOffset + f);
                 }
             }
         }

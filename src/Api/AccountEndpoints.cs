@@ -5,7 +5,6 @@ using AccountMetadata.Grains;
 using AccountMetadata.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 
 namespace AccountMetadata.Api;
@@ -86,14 +85,9 @@ public static class AccountEndpoints
 
     private static async Task<IResult> BatchGetAsync(HttpContext context, IGrainFactory grains, ApiOptions options)
     {
-        if (context.Request.ContentLength > options.MaxRequestBodyBytes)
+        if (RequestBodyLimit.Enforce(context, options.MaxRequestBodyBytes) is { } tooLarge)
         {
-            return ApiProblems.TooLarge(options.MaxRequestBodyBytes);
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = options.MaxRequestBodyBytes; // chunked bodies: Kestrel stops them at the limit
+            return tooLarge;
         }
 
         BatchGetRequest? request;

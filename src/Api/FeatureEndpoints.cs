@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 
 namespace AccountMetadata.Api;
@@ -28,14 +27,9 @@ public static class FeatureEndpoints
             return denied;
         }
 
-        if (context.Request.ContentLength > options.MaxFeatureBatchBytes)
+        if (RequestBodyLimit.Enforce(context, options.MaxFeatureBatchBytes) is { } tooLarge)
         {
-            return ApiProblems.TooLarge(options.MaxFeatureBatchBytes);
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = options.MaxFeatureBatchBytes;
+            return tooLarge;
         }
 
         JsonDocument document;

@@ -35,9 +35,9 @@ public static class SchemaEndpoints
             return ApiProblems.InvalidNamespace(@namespace);
         }
 
-        if (context.Request.ContentLength > options.MaxRequestBodyBytes)
+        if (RequestBodyLimit.Enforce(context, options.MaxRequestBodyBytes) is { } tooLarge)
         {
-            return ApiProblems.TooLarge(options.MaxRequestBodyBytes);
+            return tooLarge;
         }
 
         using var reader = new StreamReader(context.Request.Body);

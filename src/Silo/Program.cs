@@ -17,6 +17,9 @@ builder.Services.ConfigureHttpJsonOptions(json =>
 });
 builder.Services.AddProblemDetails();
 
+// Stopping drains ingestion, deactivates grains (each waiting for its writes) and flushes: give it room.
+builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(90));
+
 var app = builder.Build();
 app.UseExceptionHandler(new ExceptionHandlerOptions
 {

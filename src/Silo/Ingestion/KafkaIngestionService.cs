@@ -330,14 +330,22 @@ public sealed partial class KafkaIngestionService(
             : bytes >= options.PauseAtDirtyBytes ? $"{bytes} bytes waiting for DynamoDB"
             : null;
         var assignment = consumer.Assignment;
-        if (reason is not null && (!_paused || _pausedAssignmentCount != assignment.Count))
+        if (reason is not null)
         {
-            consumer.Pause(assignment);
-            _paused = true;
-            _pausedAssignmentCount = assignment.Count;
+            if (!_paused || _pausedAssignmentCount != assignment.Count)
+            {
+                consumer.Pause(assignment);
+                _pausedAssignmentCount = assignment.Count;
+                if (!_paused)
+                {
+                    LogPaused(logger, reason);
+                }
+
+                _paused = true;
+            }
+
             metrics.IsPaused = true;
-            metrics.PauseReason = reason;
-            LogPaused(logger, reason);
+            metrics.PauseReason = reason; // the current reason, which may change while paused
         }
         else if (_paused && busy < Math.Max(1, options.MaxBatchesInFlight / 2) && dirty < options.PauseAtDirtyNamespaces / 2 && bytes < options.PauseAtDirtyBytes / 2)
         {

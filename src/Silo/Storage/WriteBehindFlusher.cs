@@ -16,7 +16,9 @@ public sealed partial class WriteBehindFlusher(DynamoAccountStorage storage, Wri
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        using var timeout = new CancellationTokenSource(options.ShutdownFlushTimeout);
+        // Bounded by our own timeout and by the host's: never flush on after the host has moved on to disposal.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ShutdownFlushTimeout);
         try
         {
             while (storage.DirtyNamespaces > 0)

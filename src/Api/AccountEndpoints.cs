@@ -6,6 +6,7 @@ using AccountMetadata.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AccountMetadata.Api;
 
@@ -29,10 +30,14 @@ public static class AccountEndpoints
                     : next(context));
         }
 
-        accounts.MapGet("/{accountId}", GetAccountAsync);
-        accounts.MapGet("/{accountId}/namespaces/{namespace}", GetNamespaceAsync);
-        accounts.MapDelete("/{accountId}", (string accountId, HttpContext context, IFeatureIngress ingress) => DeleteAccountAsync(accountId, context, ingress, options));
-        accounts.MapPost("/batch-get", (HttpContext context, IGrainFactory grains) => BatchGetAsync(context, grains, options));
+        // Singletons resolved once here, not per request: a handler that asks for a service makes ASP.NET create a
+        // request scope, a cost the read path (tens of thousands of requests a second) does not need to pay.
+        var grains = endpoints.ServiceProvider.GetRequiredService<IGrainFactory>();
+        var ingress = endpoints.ServiceProvider.GetRequiredService<IFeatureIngress>();
+        accounts.MapGet("/{accountId}", (string accountId) => GetAccountAsync(accountId, grains));
+        accounts.MapGet("/{accountId}/namespaces/{namespace}", (string accountId, string @namespace) => GetNamespaceAsync(accountId, @namespace, grains));
+        accounts.MapDelete("/{accountId}", (string accountId, HttpContext context) => DeleteAccountAsync(accountId, context, ingress, options));
+        accounts.MapPost("/batch-get", (HttpRequest request) => BatchGetAsync(request.HttpContext, grains, options));
         return endpoints;
     }
 

@@ -15,7 +15,7 @@ internal static class BenchRuntime
         var registration = GrainTypeRegistration.For<IAccountGrain, AccountGrain>(
             AccountGrainMethods.All,
             static (key, invoker) => new AccountGrainReference(key, invoker),
-            (context, _) => new AccountGrain(context, new PersistentState<AccountState>(context, storage), TimeProvider.System, NameInterner.Shared));
+            (context, _) => new AccountGrain(context, new PersistentState<AccountState>(context, storage), TimeProvider.System, NameInterner.Shared, SingleSiloOwnership.Instance));
         return new GrainRuntime([registration], new GrainRuntimeOptions(), services);
     }
 

@@ -7,7 +7,7 @@ namespace AccountMetadata.Grains;
 /// from memory; every write replaces a namespace snapshot and marks it dirty, so many updates between two flushes
 /// cost one DynamoDB item write.
 /// </summary>
-public sealed class AccountGrain(IGrainContext context, IPersistentState<AccountState> state, TimeProvider time, NameInterner names)
+public sealed class AccountGrain(IGrainContext context, IPersistentState<AccountState> state, TimeProvider time, NameInterner names, IAccountOwnership ownership)
     : Grain(context), IAccountGrain
 {
     private static readonly ValueTask<NamespaceFeatures?> NoNamespace = new((NamespaceFeatures?)null);
@@ -65,6 +65,7 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
 
     public ValueTask<NamespaceFeatures?> GetNamespaceAsync(string namespaceName)
     {
+        ReleaseIfNotOwned();
         var ns = state.State.Find(namespaceName);
         if (ns is not null && !ns.Current.IsDeleted)
         {
@@ -77,6 +78,7 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
 
     public ValueTask<IReadOnlyList<NamespaceFeatures>> GetAllAsync()
     {
+        ReleaseIfNotOwned();
         var namespaces = state.State.Namespaces;
         var result = new List<NamespaceFeatures>(namespaces.Length);
         foreach (var ns in namespaces)
@@ -131,6 +133,18 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
         }
 
         return new(new AccountInspection(GetPrimaryKeyString(), namespaces));
+    }
+
+    /// <summary>
+    /// A read of an account whose writes go to another silo is served (from what storage had at activation), but
+    /// the copy leaves right after: it would never see the owner's later writes.
+    /// </summary>
+    private void ReleaseIfNotOwned()
+    {
+        if (!ownership.IsOwnedHere(GetPrimaryKeyString()) && !state.HasPendingWrites)
+        {
+            DeactivateOnIdle();
+        }
     }
 
     /// <summary>

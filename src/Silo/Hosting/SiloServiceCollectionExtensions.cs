@@ -40,7 +40,8 @@ public static class SiloServiceCollectionExtensions
                 context,
                 new PersistentState<AccountState>(context, sp.GetRequiredService<IGrainStorage<AccountState>>()),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<NameInterner>())));
+                sp.GetRequiredService<NameInterner>(),
+                sp.GetRequiredService<IAccountOwnership>())));
         services.AddSingleton(sp => new GrainRuntime(
             sp.GetServices<GrainTypeRegistration>(), sp.GetRequiredService<GrainRuntimeOptions>(), sp));
         services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainRuntime>());
@@ -51,6 +52,10 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<NamespaceSchemaRegistry>();
         services.AddSingleton<INamespaceSchemas, NamespaceSchemasAdapter>();
         services.AddSingleton<IngestionMetrics>();
+        services.AddSingleton<PartitionOwnership>();
+        services.AddSingleton<IAccountOwnership>(sp => sp.GetRequiredService<IngestionOptions>().Enabled
+            ? sp.GetRequiredService<PartitionOwnership>()
+            : SingleSiloOwnership.Instance);
         services.AddSingleton<FeatureIngress>();
         services.AddSingleton<IFeatureIngress>(sp => sp.GetRequiredService<FeatureIngress>());
 

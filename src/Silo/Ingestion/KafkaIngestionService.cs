@@ -32,6 +32,7 @@ public sealed partial class KafkaIngestionService(
     NamespaceSchemaRegistry schemas,
     NameInterner names,
     IngestionMetrics metrics,
+    PartitionOwnership ownership,
     TimeProvider time,
     ILogger<KafkaIngestionService> logger) : BackgroundService
 {
@@ -382,8 +383,8 @@ public sealed partial class KafkaIngestionService(
 
     private void OnAssigned(List<TopicPartition> assigned)
     {
-        _ = PartitionCount(); // known before any revoke needs it, and shown on the dashboard
         int[] partitions = [.. assigned.Select(p => p.Partition.Value)];
+        ownership.Assign(partitions, PartitionCount());
         LogAssigned(logger, partitions);
         _pausedAssignmentCount = -1; // re-pause the new assignment if backpressure is on
     }
@@ -415,6 +416,7 @@ public sealed partial class KafkaIngestionService(
         }
 
         var gone = revoked.Select(p => p.Partition.Value).ToHashSet();
+        ownership.Revoke(gone); // reads arriving from now on no longer keep these accounts in memory
         _toCommit.Clear();
         foreach (var batch in _inFlight)
         {

@@ -53,5 +53,16 @@ public sealed class TwoSilosTests
             // ...and durable, since its offsets are committed.
             Assert.Empty(expected.Differences(account, await DynamoDbReader.ReadAccountAsync(client, a.TableName, account)));
         }
+
+        // A read that reaches the other silo is served from storage, and that silo does not keep the copy, which
+        // would never see the owner's later writes.
+        var foreign = expected.Accounts.First(account => ownedByA.Contains(KafkaPartitioner.PartitionOf(account, 8)));
+        using var http = b.CreateClient();
+        using var response = await http.GetAsync($"/accounts/{foreign}");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"namespaces\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var bCatalog = b.Runtime.CatalogOf<IAccountGrain>();
+        await Eventually.Until(() => !bCatalog.IsActive(foreign), IngestingSilo.Patience, "the non-owner let the copy go");
+        Assert.True(a.Runtime.CatalogOf<IAccountGrain>().IsActive(foreign));
     }
 }

@@ -99,20 +99,7 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
 
     public async ValueTask<bool> DeleteAsync()
     {
-        var account = state.State;
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var erased = false;
-        foreach (var ns in account.Namespaces)
-        {
-            if (!ns.Current.IsDeleted)
-            {
-                ns.Current = NamespaceFeatures.Tombstone(ns.Name, now);
-                ns.ItemBytes = 0;
-                AccountState.MarkChanged(ns);
-                erased = true;
-            }
-        }
-
+        var erased = state.State.MarkAllDeleted(time.GetUtcNow().ToUnixTimeMilliseconds());
         if (erased)
         {
             await state.WriteStateAsync().ConfigureAwait(false);

@@ -68,6 +68,27 @@ public sealed class AccountState
         return state;
     }
 
+    /// <summary>
+    /// Erases the account: every live namespace becomes a tombstone (storage deletes its item on the next flush).
+    /// False when there was nothing to erase.
+    /// </summary>
+    public bool MarkAllDeleted(long deletedAt)
+    {
+        var erased = false;
+        foreach (var ns in _namespaces)
+        {
+            if (!ns.Current.IsDeleted)
+            {
+                ns.Current = NamespaceFeatures.Tombstone(ns.Name, deletedAt);
+                ns.ItemBytes = 0;
+                MarkChanged(ns);
+                erased = true;
+            }
+        }
+
+        return erased;
+    }
+
     /// <summary>Records that <paramref name="state"/> has a new snapshot to persist.</summary>
     public static void MarkChanged(NamespaceState state)
     {

@@ -145,15 +145,7 @@ public sealed partial class DynamoAccountStorage(
     public async Task ClearStateAsync(string grainType, string key, AccountState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        foreach (var ns in state.Namespaces)
-        {
-            if (!ns.Current.IsDeleted)
-            {
-                ns.Current = NamespaceFeatures.Tombstone(ns.Name, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-                AccountState.MarkChanged(ns);
-            }
-        }
-
+        state.MarkAllDeleted(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         await WriteStateAsync(grainType, key, state, cancellationToken).ConfigureAwait(false);
     }
 

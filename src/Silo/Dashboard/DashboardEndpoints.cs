@@ -1,7 +1,6 @@
 using AccountMetadata.Api;
 using AccountMetadata.Grains;
 using AccountMetadata.Runtime;
-using AccountMetadata.Silo.Ingestion;
 using AccountMetadata.Silo.Kafka;
 using AccountMetadata.Silo.Runtime;
 using Microsoft.Extensions.Logging;
@@ -49,14 +48,14 @@ public static class DashboardEndpoints
     /// The account as this silo holds it. Looking does not activate: an account not in memory here is reported as
     /// such unless <c>activate=true</c> asks to load it.
     /// </summary>
-    private static async Task<IResult> InspectAsync(string accountId, bool? activate, GrainRuntime runtime, IGrainFactory grains, IngestionMetrics ingestion)
+    private static async Task<IResult> InspectAsync(string accountId, bool? activate, GrainRuntime runtime, IGrainFactory grains, PartitionOwnership ownership)
     {
         if (!Identifiers.IsValidAccountId(accountId))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid account id", detail: $"'{accountId}' is not an account id.");
         }
 
-        var owner = ingestion.TopicPartitions > 0 ? KafkaPartitioner.PartitionOf(accountId, ingestion.TopicPartitions) : -1;
+        var owner = ownership.PartitionCount > 0 ? KafkaPartitioner.PartitionOf(accountId, ownership.PartitionCount) : -1;
         if (!runtime.CatalogOf<IAccountGrain>().IsActive(accountId) && activate != true)
         {
             return TypedResults.Json(new AccountInspectionView(accountId, Active: false, owner, []), DashboardJsonContext.Default.AccountInspectionView);

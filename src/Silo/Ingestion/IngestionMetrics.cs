@@ -30,9 +30,6 @@ public sealed class IngestionMetrics
     /// <summary>When the first message was consumed (Unix ms; 0 before): where ingest throughput is measured from.</summary>
     public long FirstMessageAtUnixMs { get; internal set; }
 
-    /// <summary>Partitions of the ingest topic (from the broker's metadata); 0 until known.</summary>
-    public int TopicPartitions { get; internal set; }
-
     public bool IsPaused { get; internal set; }
 
     public string? PauseReason { get; internal set; }

@@ -447,9 +447,7 @@ public sealed partial class KafkaIngestionService(
 
         using var admin = new AdminClientBuilder(KafkaClientConfigs.Admin(kafka)).Build();
         var metadata = admin.GetMetadata(kafka.IngestTopic, TimeSpan.FromSeconds(10));
-        _partitionCount = metadata.Topics.Single().Partitions.Count;
-        metrics.TopicPartitions = _partitionCount;
-        return _partitionCount;
+        return _partitionCount = metadata.Topics.Single().Partitions.Count;
     }
 
     /// <summary>On stop: let outstanding work finish, make it durable, commit it.</summary>

@@ -234,12 +234,7 @@ internal sealed class BenchSuite(BenchSettings settings)
             Patience,
             $"{order}: every feature in grain memory");
         var first = DateTimeOffset.FromUnixTimeMilliseconds((long)await silo.MetricAsync(_http, "ingest_first_message_unix_ms"));
-        var durableAt = await Eventually.Until(
-            async () => (Done: TopicReader.CommittedVersusEnd(topic, group, 8) is var o && o.Committed == o.End
-                               && await silo.MetricAsync(_http, "storage_dirty_namespaces") == 0, At: DateTimeOffset.UtcNow),
-            o => o.Done,
-            Patience,
-            $"{order}: every feature durable and committed");
+        var durableAt = await WaitUntilDurableAsync(silo, topic, group, $"{order}: every feature durable and committed");
         var itemWrites = await silo.MetricAsync(_http, "storage_item_writes_total");
         var appliedRate = count / (applied.At - first).TotalSeconds;
         var durableRate = count / (durableAt.At - first).TotalSeconds;
@@ -274,12 +269,17 @@ internal sealed class BenchSuite(BenchSettings settings)
         Log($"hot ingest (account-major, grains active): applied {rate:N0}/s (produced alongside at {produceRate:N0}/s)");
 
         // Let the second pass reach DynamoDB before the read benchmarks, so they do not share the CPU with it.
-        await Eventually.Until(
-            async () => TopicReader.CommittedVersusEnd(topic, group, 8) is var o && o.Committed == o.End && await silo.MetricAsync(_http, "storage_dirty_namespaces") == 0,
-            done => done,
-            Patience,
-            "second pass durable");
+        await WaitUntilDurableAsync(silo, topic, group, "second pass durable");
     }
+
+    /// <summary>Waits until every offset of the topic is committed and nothing waits for DynamoDB; returns when.</summary>
+    private async Task<(bool Done, DateTimeOffset At)> WaitUntilDurableAsync(SiloProcess silo, string topic, string group, string what) =>
+        await Eventually.Until(
+            async () => (Done: TopicReader.CommittedVersusEnd(topic, group, 8) is var o && o.Committed == o.End
+                               && await silo.MetricAsync(_http, "storage_dirty_namespaces") == 0, At: DateTimeOffset.UtcNow),
+            o => o.Done,
+            Patience,
+            what);
 
     private Task<SiloProcess> StartSiloAsync(string table, string topic, string group, string name) =>
         SiloProcess.StartAsync(table, topic, group, Path.Combine(_logs, $"{_run}-{name}.silo.log"), "Warning", new Dictionary<string, string>

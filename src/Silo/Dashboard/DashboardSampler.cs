@@ -137,7 +137,7 @@ public sealed class DashboardSampler(
     {
         var deadLetters = DeadLetterReasons.All.ToDictionary(DeadLetterReasons.Name, r => ingestion.DeadLettered(r).Value, StringComparer.Ordinal);
         var deadLettered = ingestion.DeadLetteredTotal;
-        var deadLetteredRate = Rate(_lastCounts, "dead-lettered", deadLettered, seconds);
+        var deadLetteredRate = Rate("dead-lettered", deadLettered, seconds);
         var partitions = ingestion.Partitions.Values.OrderBy(p => p.Partition)
             .Select(p => new PartitionPanel(p.Partition, p.Lag, p.Position, p.HighWatermark, p.CommittedOffset, p.LastCommitAt, p.IsPaused))
             .ToList();
@@ -201,22 +201,17 @@ public sealed class DashboardSampler(
     }
 
     /// <summary>Per-second rate of a counter since the previous sample; <paramref name="peek"/> leaves the baseline alone.</summary>
-    private double Rate(StripedCounter counter, double seconds, bool peek = false)
+    private double Rate(StripedCounter counter, double seconds, bool peek = false) => Rate(counter, counter.Value, seconds, peek);
+
+    /// <summary>Per-second change of <paramref name="value"/> since the previous sample of <paramref name="key"/>.</summary>
+    private double Rate(object key, long value, double seconds, bool peek = false)
     {
-        var value = counter.Value;
-        var last = _lastCounts.GetValueOrDefault(counter, value);
+        var last = _lastCounts.GetValueOrDefault(key, value);
         if (!peek)
         {
-            _lastCounts[counter] = value;
+            _lastCounts[key] = value;
         }
 
-        return Math.Round((value - last) / seconds, 1);
-    }
-
-    private static double Rate(Dictionary<object, long> lastCounts, string key, long value, double seconds)
-    {
-        var last = lastCounts.GetValueOrDefault(key, value);
-        lastCounts[key] = value;
         return Math.Round((value - last) / seconds, 1);
     }
 

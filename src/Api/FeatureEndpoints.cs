@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -62,7 +63,7 @@ public static class FeatureEndpoints
             var index = 0;
             foreach (var item in items.EnumerateArray())
             {
-                var bytes = JsonSerializerRaw(item);
+                var bytes = JsonMarshal.GetRawUtf8Value(item).ToArray();
                 if (ingress.Validate(bytes, out var accountId) is { } error)
                 {
                     errors.Add(new ItemProblem(index, error.Reason, error.Detail));
@@ -88,6 +89,4 @@ public static class FeatureEndpoints
             return TypedResults.Accepted((string?)null, new FeatureBatchAccepted(messages.Count));
         }
     }
-
-    private static byte[] JsonSerializerRaw(JsonElement item) => System.Text.Encoding.UTF8.GetBytes(item.GetRawText());
 }

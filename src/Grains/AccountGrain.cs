@@ -37,6 +37,7 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var applied = 0;
         var ignored = 0;
+        var replayed = 0;
         List<RejectedUpdate>? rejected = null;
 
         for (var first = batch.NextUnprocessed(0); first >= 0; first = batch.NextUnprocessed(first + 1))
@@ -53,13 +54,14 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
                 continue;
             }
 
-            var (nsApplied, nsIgnored) = ApplyToNamespace(account, name, ref batch, first, now, ref rejected);
+            var (nsApplied, nsIgnored, nsReplayed) = ApplyToNamespace(account, name, ref batch, first, now, ref rejected);
             applied += nsApplied;
             ignored += nsIgnored;
+            replayed += nsReplayed;
         }
 
         batch.Dispose();
-        var result = new ApplyResult(applied, ignored, rejected ?? ApplyResult.NoRejections);
+        var result = new ApplyResult(applied, ignored, rejected ?? ApplyResult.NoRejections) { Replayed = replayed };
         return account.HasChanges ? WriteThenReturn(result) : new(result);
     }
 
@@ -152,7 +154,7 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
         return result;
     }
 
-    private (int Applied, int Ignored) ApplyToNamespace(
+    private (int Applied, int Ignored, int Replayed) ApplyToNamespace(
         AccountState account, string name, ref UpdateBatch batch, int first, long now, ref List<RejectedUpdate>? rejected)
     {
         var ns = account.Find(name);
@@ -161,6 +163,7 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
         NamespaceFeaturesBuilder? builder = null;
         var applied = 0;
         var ignored = 0;
+        var replayed = 0;
 
         for (var i = first; i >= 0; i = batch.NextInNamespace(i, name))
         {
@@ -186,6 +189,7 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
                 if (update.Timestamp == storedTimestamp && (builder?.ValueEquals(index, update.Value) ?? current.ValueEquals(index, update.Value)))
                 {
                     applied++; // a replay: already there, nothing to write
+                    replayed++;
                     continue;
                 }
 
@@ -227,7 +231,7 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
             AccountState.MarkChanged(ns);
         }
 
-        return (applied, ignored);
+        return (applied, ignored, replayed);
     }
 
     private static RejectedUpdate? Refuse(in FeatureUpdate update)

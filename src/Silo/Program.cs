@@ -15,22 +15,19 @@ builder.Services.ConfigureHttpJsonOptions(json =>
     json.SerializerOptions.TypeInfoResolverChain.Insert(0, SiloJsonContext.Default);
     json.SerializerOptions.TypeInfoResolverChain.Insert(1, AccountMetadata.Api.Json.ApiJson.TypeInfoResolver);
 });
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = FailureProblems.Describe);
+var serverLimits = new HttpServerLimits();
+builder.Configuration.GetSection(HttpServerLimits.SectionName).Bind(serverLimits);
+builder.WebHost.ConfigureKestrel(kestrel => serverLimits.ApplyTo(kestrel.Limits));
 
-// Stopping drains ingestion, deactivates grains (each waiting for its writes) and flushes: give it room.
-builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(90));
+// Stopping drains ingestion, deactivates grains (each waiting for its writes) and flushes. Past this bound the
+// process exits anyway: what was not flushed was never committed either, so the next owner replays it.
+builder.Services.Configure<HostOptions>(host =>
+    host.ShutdownTimeout = builder.Configuration.GetValue("Hosting:ShutdownTimeout", TimeSpan.FromSeconds(12)));
 
 var app = builder.Build();
-app.UseExceptionHandler(new ExceptionHandlerOptions
-{
-    StatusCodeSelector = exception => exception switch
-    {
-        BadHttpRequestException bad => bad.StatusCode, // 413 for bodies over the limit, 400 for malformed requests
-        GrainActivationException => StatusCodes.Status503ServiceUnavailable, // storage unreachable while loading
-        Confluent.Kafka.KafkaException => StatusCodes.Status503ServiceUnavailable, // the broker did not take a write
-        _ => StatusCodes.Status500InternalServerError,
-    },
-});
+DeploymentProfile.Enforce(app.Environment, app.Configuration, app.Services.GetRequiredService<ApiOptions>());
+app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = FailureProblems.StatusCodeOf });
 app.UseStatusCodePages();
 app.UseMiddleware<HttpMetricsMiddleware>();
 app.MapSiloEndpoints();

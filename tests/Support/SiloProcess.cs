@@ -24,30 +24,7 @@ public sealed class SiloProcess : IDisposable
         string table, string topic, string group, string logFile, string logLevel = "Warning", IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePort();
-        var directory = AppContext.BaseDirectory;
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(directory, "AccountMetadata.Silo.dll"), "--urls", $"http://127.0.0.1:{port}", "--contentRoot", directory },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = directory,
-        };
-        var stack = StackEndpoints.Current;
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Local";
-        start.Environment["Kafka__BootstrapServers"] = stack.KafkaBootstrap;
-        start.Environment["Kafka__LibrdkafkaPath"] = stack.LibrdkafkaPath;
-        start.Environment["Kafka__IngestTopic"] = topic;
-        start.Environment["Kafka__DeadLetterTopic"] = topic + "-dlq";
-        start.Environment["Kafka__ConsumerGroup"] = group;
-        start.Environment["DynamoDb__ServiceUrl"] = stack.DynamoDbUrl;
-        start.Environment["DynamoDb__TableName"] = table;
-        start.Environment["Ingestion__CommitInterval"] = "00:00:00.100";
-        start.Environment["Logging__LogLevel__Default"] = logLevel;
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-
+        var start = StartInfo(table, topic, group, logLevel, environment, "--urls", $"http://127.0.0.1:{port}");
         var process = Process.Start(start)!;
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
@@ -70,6 +47,30 @@ public sealed class SiloProcess : IDisposable
         return silo;
     }
 
+    /// <summary>
+    /// Runs a silo that is expected not to start (a configuration it must refuse): its exit code and everything it
+    /// printed, or a timeout if it kept running.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(
+        IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] arguments)
+    {
+        var start = StartInfo(StackEndpoints.UniqueName("refused"), "refused-in", "refused-group", "Information", environment, arguments);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the silo was expected to refuse to start, but it ran for {timeout}: {await output}");
+        }
+
+        return (process.ExitCode, await output + await errors);
+    }
+
     /// <summary>SIGTERM, as an orchestrator stops a service: the silo flushes, commits and exits.</summary>
     public async Task StopAsync(TimeSpan timeout)
     {
@@ -82,6 +83,8 @@ public sealed class SiloProcess : IDisposable
     }
 
     public int ProcessId => _process.Id;
+
+    public int ExitCode => _process.ExitCode;
 
     /// <summary>SIGKILL: no shutdown hook, no flush, no commit.</summary>
     public void Kill()
@@ -106,6 +109,41 @@ public sealed class SiloProcess : IDisposable
         }
 
         _process.Dispose();
+    }
+
+    private static ProcessStartInfo StartInfo(
+        string table, string topic, string group, string logLevel, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        var directory = AppContext.BaseDirectory;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = directory,
+        };
+        start.ArgumentList.Add(Path.Combine(directory, "AccountMetadata.Silo.dll"));
+        foreach (var argument in arguments.Concat(["--contentRoot", directory]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var stack = StackEndpoints.Current;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Local";
+        start.Environment["Kafka__BootstrapServers"] = stack.KafkaBootstrap;
+        start.Environment["Kafka__LibrdkafkaPath"] = stack.LibrdkafkaPath;
+        start.Environment["Kafka__IngestTopic"] = topic;
+        start.Environment["Kafka__DeadLetterTopic"] = topic + "-dlq";
+        start.Environment["Kafka__ConsumerGroup"] = group;
+        start.Environment["DynamoDb__ServiceUrl"] = stack.DynamoDbUrl;
+        start.Environment["DynamoDb__TableName"] = table;
+        start.Environment["Ingestion__CommitInterval"] = "00:00:00.100";
+        start.Environment["Logging__LogLevel__Default"] = logLevel;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        return start;
     }
 
     private static async Task<bool> IsReadyAsync(HttpClient http)

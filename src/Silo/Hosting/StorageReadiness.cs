@@ -11,6 +11,9 @@ namespace AccountMetadata.Silo.Hosting;
 public sealed class StorageReadiness(IAmazonDynamoDB client, DynamoDbOptions options, NamespaceSchemaRegistry schemas, TimeProvider time) : IHostedService
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
+
+    /// <summary>A frozen DynamoDB never answers; the SDK would wait (and retry) far longer than a probe may.</summary>
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
     private volatile bool _started;
     private (DateTimeOffset At, bool Ready, string? Reason) _last;
 
@@ -42,14 +45,18 @@ public sealed class StorageReadiness(IAmazonDynamoDB client, DynamoDbOptions opt
         (bool, string?) outcome;
         try
         {
-            var table = await client.DescribeTableAsync(options.TableName, cancellationToken).ConfigureAwait(false);
+            using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            probe.CancelAfter(ProbeTimeout);
+            var table = await client.DescribeTableAsync(options.TableName, probe.Token).ConfigureAwait(false);
             outcome = table.Table.TableStatus == TableStatus.ACTIVE ? (true, null) : (false, $"table {options.TableName} is {table.Table.TableStatus}");
         }
 #pragma warning disable CA1031 // any failure to reach storage means "not ready"; the reason is reported
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            outcome = (false, $"DynamoDB unreachable: {exception.Message}");
+            outcome = (false, exception is OperationCanceledException && !cancellationToken.IsCancellationRequested
+                ? $"DynamoDB did not answer within {ProbeTimeout.TotalSeconds:0} s"
+                : $"DynamoDB unreachable: {exception.Message}");
         }
 
         _last = (time.GetUtcNow(), outcome.Item1, outcome.Item2);

@@ -13,7 +13,7 @@ namespace AccountMetadata.Silo.Ingestion;
 public sealed class FeatureIngress(KafkaOptions kafka, NamespaceSchemaRegistry schemas, NameInterner names) : IFeatureIngress, IDisposable
 {
     private int _disposed;
-    private readonly Lazy<IProducer<string, byte[]>> _producer = new(() => new ProducerBuilder<string, byte[]>(KafkaClientConfigs.Producer(kafka)).Build());
+    private readonly Lazy<IProducer<string, byte[]>> _producer = new(() => new ProducerBuilder<string, byte[]>(KafkaClientConfigs.Producer(kafka, kafka.HttpWriteTimeout)).Build());
 
     public FeatureItemError? Validate(ReadOnlySpan<byte> message, out string? accountId)
     {
@@ -61,7 +61,7 @@ public sealed class FeatureIngress(KafkaOptions kafka, NamespaceSchemaRegistry s
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0 && _producer.IsValueCreated)
         {
-            _producer.Value.Flush(TimeSpan.FromSeconds(10));
+            _producer.Value.Flush(kafka.HttpWriteTimeout); // each write waited at most this for its ack anyway
             _producer.Value.Dispose();
         }
     }

@@ -14,6 +14,9 @@ public sealed class IngestionMetrics
 
     public StripedCounter IgnoredAsOlder { get; } = new();
 
+    /// <summary>Of <see cref="Applied"/>, features already stored (redelivered after a crash or rebalance).</summary>
+    public StripedCounter Replayed { get; } = new();
+
     public StripedCounter Erased { get; } = new();
 
     public StripedCounter Batches { get; } = new();

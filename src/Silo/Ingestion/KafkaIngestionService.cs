@@ -221,6 +221,7 @@ public sealed partial class KafkaIngestionService(
                         var result = await grain.ApplyAsync(step.Updates.ToArray()).ConfigureAwait(false);
                         metrics.Applied.Add(result.Applied);
                         metrics.IgnoredAsOlder.Add(result.IgnoredAsOlder);
+                        metrics.Replayed.Add(result.Replayed);
                         foreach (var rejected in result.Rejected)
                         {
                             await DeadLetterAsync(step.Sources[rejected.Index], new ParseOutcome(DeadLetterReasons.From(rejected.Reason), rejected.Detail))

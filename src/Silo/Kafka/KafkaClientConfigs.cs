@@ -15,8 +15,13 @@ public static class KafkaClientConfigs
         new("log_level", "3"),
     ];
 
-    public static ProducerConfig Producer(KafkaOptions options) => Apply(new ProducerConfig
+    /// <param name="deliveryTimeout">
+    /// How long librdkafka keeps trying before it fails a message; null keeps its default (5 minutes), right for a
+    /// producer that must not give up, like the dead-letter one.
+    /// </param>
+    public static ProducerConfig Producer(KafkaOptions options, TimeSpan? deliveryTimeout = null) => Apply(new ProducerConfig
     {
+        MessageTimeoutMs = deliveryTimeout is { } timeout ? (int)timeout.TotalMilliseconds : null,
         BootstrapServers = options.BootstrapServers,
         Acks = Acks.All,
         LingerMs = 5,

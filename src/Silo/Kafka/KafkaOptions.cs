@@ -18,6 +18,12 @@ public sealed class KafkaOptions
 
     public string ConsumerGroup { get; set; } = "account-metadata";
 
+    /// <summary>
+    /// How long an HTTP write waits for the broker's acknowledgement before it answers 503: a client retrying
+    /// after a few seconds is better served than one holding a connection while the broker is away.
+    /// </summary>
+    public TimeSpan HttpWriteTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Raw librdkafka settings applied last, for tuning without a release.</summary>
     public Dictionary<string, string> ClientSettings { get; } = new(StringComparer.Ordinal);
 }

@@ -60,6 +60,7 @@ public sealed class PrometheusExporter(GrainRuntime runtime, DynamoAccountStorag
         Single(text, "ingest_consumed_total", "counter", "Messages consumed from the ingest topic.", ingestion.Consumed.Value);
         Single(text, "ingest_applied_total", "counter", "Features applied to grains.", ingestion.Applied.Value);
         Single(text, "ingest_ignored_older_total", "counter", "Features ignored because the stored one is newer.", ingestion.IgnoredAsOlder.Value);
+        Single(text, "ingest_replayed_total", "counter", "Features applied that were already stored (redelivery after a crash or rebalance).", ingestion.Replayed.Value);
         Single(text, "ingest_erased_total", "counter", "Erase commands applied.", ingestion.Erased.Value);
         Single(text, "ingest_commits_total", "counter", "Offset commits.", ingestion.Commits.Value);
         Single(text, "ingest_grain_call_retries_total", "counter", "Grain calls retried (storage unavailable during activation).", ingestion.GrainCallRetries.Value);

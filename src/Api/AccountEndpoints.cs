@@ -90,9 +90,9 @@ public static class AccountEndpoints
 
     private static async Task<IResult> BatchGetAsync(HttpContext context, IGrainFactory grains, ApiOptions options)
     {
-        if (RequestBodyLimit.Enforce(context, options.MaxRequestBodyBytes) is { } tooLarge)
+        if ((RequestContentType.RequireJson(context) ?? RequestBodyLimit.Enforce(context, options.MaxRequestBodyBytes)) is { } refused)
         {
-            return tooLarge;
+            return refused;
         }
 
         BatchGetRequest? request;

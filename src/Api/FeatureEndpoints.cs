@@ -28,9 +28,9 @@ public static class FeatureEndpoints
             return denied;
         }
 
-        if (RequestBodyLimit.Enforce(context, options.MaxFeatureBatchBytes) is { } tooLarge)
+        if ((RequestContentType.RequireJson(context) ?? RequestBodyLimit.Enforce(context, options.MaxFeatureBatchBytes)) is { } refused)
         {
-            return tooLarge;
+            return refused;
         }
 
         JsonDocument document;

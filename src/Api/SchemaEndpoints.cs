@@ -35,9 +35,9 @@ public static class SchemaEndpoints
             return ApiProblems.InvalidNamespace(@namespace);
         }
 
-        if (RequestBodyLimit.Enforce(context, options.MaxRequestBodyBytes) is { } tooLarge)
+        if ((RequestContentType.RequireJson(context) ?? RequestBodyLimit.Enforce(context, options.MaxRequestBodyBytes)) is { } refused)
         {
-            return tooLarge;
+            return refused;
         }
 
         using var reader = new StreamReader(context.Request.Body);

@@ -137,7 +137,7 @@ internal sealed class BenchSuite(BenchSettings settings)
             if (result?.Message?.Value is { } value)
             {
                 watch ??= Stopwatch.StartNew();
-                if (FeatureMessageParser.TryParse(value, names, out _, out _))
+                if (FeatureMessageParser.TryParse(value, names, long.MaxValue, out _, out _))
                 {
                     parsed++;
                 }
@@ -167,7 +167,7 @@ internal sealed class BenchSuite(BenchSettings settings)
         while (writes.Count < messages)
         {
             if (consumer.Consume(TimeSpan.FromMilliseconds(500))?.Message?.Value is not { } value
-                || !FeatureMessageParser.TryParse(value, names, out var message, out _))
+                || !FeatureMessageParser.TryParse(value, names, long.MaxValue, out var message, out _))
             {
                 continue;
             }

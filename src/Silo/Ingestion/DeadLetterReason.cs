@@ -14,4 +14,6 @@ public enum DeadLetterReason
     SchemaViolation,
     ValueTooLarge,
     ItemSizeLimit,
+    DuplicateField,
+    TimestampOutOfRange,
 }

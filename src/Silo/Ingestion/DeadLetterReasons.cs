@@ -20,6 +20,8 @@ public static class DeadLetterReasons
         DeadLetterReason.SchemaViolation => "schema_violation",
         DeadLetterReason.ValueTooLarge => "value_too_large",
         DeadLetterReason.ItemSizeLimit => "item_size_limit",
+        DeadLetterReason.DuplicateField => "duplicate_field",
+        DeadLetterReason.TimestampOutOfRange => "timestamp_out_of_range",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 

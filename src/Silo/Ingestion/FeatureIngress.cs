@@ -10,7 +10,7 @@ namespace AccountMetadata.Silo.Ingestion;
 /// The HTTP write path's entrance: validates exactly as the consumer will (parser + schemas), then produces to the
 /// ingest topic with acks=all and the Java-compatible partitioner, keyed by account id.
 /// </summary>
-public sealed class FeatureIngress(KafkaOptions kafka, NamespaceSchemaRegistry schemas, NameInterner names) : IFeatureIngress, IDisposable
+public sealed class FeatureIngress(KafkaOptions kafka, NamespaceSchemaRegistry schemas, NameInterner names, TimeProvider time) : IFeatureIngress, IDisposable
 {
     private int _disposed;
     private readonly Lazy<IProducer<string, byte[]>> _producer = new(() => new ProducerBuilder<string, byte[]>(KafkaClientConfigs.Producer(kafka, kafka.HttpWriteTimeout)).Build());
@@ -18,7 +18,7 @@ public sealed class FeatureIngress(KafkaOptions kafka, NamespaceSchemaRegistry s
     public FeatureItemError? Validate(ReadOnlySpan<byte> message, out string? accountId)
     {
         accountId = null;
-        if (!FeatureMessageParser.TryParse(message, names, out var parsed, out var failure))
+        if (!FeatureMessageParser.TryParse(message, names, FeatureMessageParser.LatestTimestamp(time.GetUtcNow()), out var parsed, out var failure))
         {
             return new FeatureItemError(DeadLetterReasons.Name(failure.Reason), failure.Detail);
         }

@@ -8,7 +8,7 @@ namespace AccountMetadata.Silo.Ingestion;
 /// <summary>
 /// Parses ingest messages with <see cref="Utf8JsonReader"/>: no reflection, and no string allocated for namespace
 /// and feature names already seen (they are interned straight from the UTF-8 bytes). Unknown properties are ignored,
-/// so producers can add fields.
+/// so producers can add fields. Never throws on input: whatever the bytes, the answer is a message or a reason.
 /// </summary>
 public static class FeatureMessageParser
 {
@@ -20,14 +20,25 @@ public static class FeatureMessageParser
     private static ReadOnlySpan<byte> OpProperty => "op"u8;
     private static ReadOnlySpan<byte> EraseOp => "erase"u8;
 
+    /// <summary>How far past now a timestamp may be: producers' clocks drift, but not by days.</summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// The latest timestamp accepted at <paramref name="now"/>. Timestamps are Unix milliseconds (or seconds, which
+    /// are always far below the bound): a later one would win last-writer-wins against every real update to come.
+    /// </summary>
+    public static long LatestTimestamp(DateTimeOffset now) => (now + MaxClockSkew).ToUnixTimeMilliseconds();
+
     /// <summary>Parses and checks syntax; false with <paramref name="failure"/> set when the message must be dead-lettered.</summary>
-    public static bool TryParse(ReadOnlySpan<byte> utf8, NameInterner names, out FeatureMessage message, out ParseOutcome failure)
+    /// <param name="latestTimestamp">See <see cref="LatestTimestamp"/>.</param>
+    public static bool TryParse(ReadOnlySpan<byte> utf8, NameInterner names, long latestTimestamp, out FeatureMessage message, out ParseOutcome failure)
     {
         ArgumentNullException.ThrowIfNull(names);
         message = default;
         string? accountId = null, featureName = null, featureValue = null, ns = null;
         long? timestamp = null;
         var erase = false;
+        var seen = Field.None;
         try
         {
             var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 8 });
@@ -39,35 +50,43 @@ public static class FeatureMessageParser
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals(AccountIdProperty))
+                // Two values for one field: which one the producer meant is unknowable, so neither is applied.
+                if (FieldOf(ref reader) is var field && field != Field.None && (seen & field) != 0)
+                {
+                    failure = new(DeadLetterReason.DuplicateField, $"{reader.GetString()} appears more than once");
+                    return false;
+                }
+
+                seen |= field;
+                if (field == Field.AccountId)
                 {
                     if (!ReadString(ref reader, "account_id", out accountId, out failure))
                     {
                         return false;
                     }
                 }
-                else if (reader.ValueTextEquals(FeatureNameProperty))
+                else if (field == Field.FeatureName)
                 {
                     if (!ReadName(ref reader, "feature_name", names, out featureName, out failure))
                     {
                         return false;
                     }
                 }
-                else if (reader.ValueTextEquals(FeatureValueProperty))
+                else if (field == Field.FeatureValue)
                 {
-                    if (!ReadString(ref reader, "feature_value", out featureValue, out failure))
+                    if (!ReadString(ref reader, "feature_value", out featureValue, out failure, maxBytes: Identifiers.MaxFeatureValueBytes))
                     {
                         return false;
                     }
                 }
-                else if (reader.ValueTextEquals(NamespaceProperty))
+                else if (field == Field.Namespace)
                 {
                     if (!ReadName(ref reader, "namespace", names, out ns, out failure))
                     {
                         return false;
                     }
                 }
-                else if (reader.ValueTextEquals(TimestampProperty))
+                else if (field == Field.Timestamp)
                 {
                     reader.Read();
                     if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var ts))
@@ -76,9 +95,17 @@ public static class FeatureMessageParser
                         return false;
                     }
 
+                    if (ts < 0 || ts > latestTimestamp)
+                    {
+                        failure = new(DeadLetterReason.TimestampOutOfRange, ts < 0
+                            ? $"timestamp {ts} is negative"
+                            : $"timestamp {ts} is more than {MaxClockSkew.TotalHours:0} h in the future (expected Unix milliseconds or seconds)");
+                        return false;
+                    }
+
                     timestamp = ts;
                 }
-                else if (reader.ValueTextEquals(OpProperty))
+                else if (field == Field.Op)
                 {
                     reader.Read();
                     if (reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals(EraseOp))
@@ -105,6 +132,12 @@ public static class FeatureMessageParser
         catch (JsonException exception)
         {
             failure = new(DeadLetterReason.NotJson, "not valid JSON: " + exception.Message);
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            // Utf8JsonReader checks structure as it reads, but a string's encoding only when it is decoded.
+            failure = new(DeadLetterReason.NotJson, "a string is not valid UTF-8 (or holds an unpaired surrogate escape)");
             return false;
         }
 
@@ -146,18 +179,12 @@ public static class FeatureMessageParser
             return false;
         }
 
-        if (Encoding.UTF8.GetByteCount(featureValue!) > Identifiers.MaxFeatureValueBytes)
-        {
-            failure = new(DeadLetterReason.ValueTooLarge, $"feature_value is over {Identifiers.MaxFeatureValueBytes} bytes");
-            return false;
-        }
-
         message = new FeatureMessage(FeatureMessageKind.Feature, accountId, ns!, featureName!, featureValue!, timestamp!.Value);
         failure = default;
         return true;
     }
 
-    private static bool ReadString(ref Utf8JsonReader reader, string field, out string? value, out ParseOutcome failure)
+    private static bool ReadString(ref Utf8JsonReader reader, string field, out string? value, out ParseOutcome failure, int maxBytes = int.MaxValue)
     {
         reader.Read();
         if (reader.TokenType != JsonTokenType.String)
@@ -167,10 +194,34 @@ public static class FeatureMessageParser
             return false;
         }
 
+        // Decided on the raw bytes first, so a 10 MB value is refused without decoding it into 20 MB of chars.
+        var rawLength = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (rawLength > maxBytes && (!reader.ValueIsEscaped || rawLength > (long)maxBytes * 6))
+        {
+            value = null;
+            failure = new(DeadLetterReason.ValueTooLarge, $"{field} is over {maxBytes} bytes");
+            return false;
+        }
+
         value = reader.GetString();
+        if (maxBytes != int.MaxValue && Encoding.UTF8.GetByteCount(value!) > maxBytes)
+        {
+            failure = new(DeadLetterReason.ValueTooLarge, $"{field} is over {maxBytes} bytes");
+            return false;
+        }
+
         failure = default;
         return true;
     }
+
+    private static Field FieldOf(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals(AccountIdProperty) ? Field.AccountId
+        : reader.ValueTextEquals(FeatureNameProperty) ? Field.FeatureName
+        : reader.ValueTextEquals(FeatureValueProperty) ? Field.FeatureValue
+        : reader.ValueTextEquals(NamespaceProperty) ? Field.Namespace
+        : reader.ValueTextEquals(TimestampProperty) ? Field.Timestamp
+        : reader.ValueTextEquals(OpProperty) ? Field.Op
+        : Field.None;
 
     /// <summary>Reads a short name, interning it from the bytes without allocating when already known.</summary>
     private static bool ReadName(ref Utf8JsonReader reader, string field, NameInterner names, out string? value, out ParseOutcome failure)
@@ -208,4 +259,17 @@ public static class FeatureMessageParser
     };
 
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
+
+    /// <summary>The fields a message may carry, as bits: which ones a message has already set.</summary>
+    [Flags]
+    private enum Field
+    {
+        None = 0,
+        AccountId = 1,
+        FeatureName = 2,
+        FeatureValue = 4,
+        Namespace = 8,
+        Timestamp = 16,
+        Op = 32,
+    }
 }

@@ -150,6 +150,7 @@ public sealed partial class KafkaIngestionService(
     {
         var inFlight = new InFlightBatch();
         var accounts = new Dictionary<string, AccountWork>(StringComparer.Ordinal);
+        var latestTimestamp = FeatureMessageParser.LatestTimestamp(time.GetUtcNow());
         foreach (var result in batch)
         {
             inFlight.Track(result.Partition.Value, result.Offset.Value);
@@ -160,7 +161,7 @@ public sealed partial class KafkaIngestionService(
                 continue;
             }
 
-            if (!FeatureMessageParser.TryParse(value, names, out var message, out var failure))
+            if (!FeatureMessageParser.TryParse(value, names, latestTimestamp, out var message, out var failure))
             {
                 inFlight.Add(DeadLetterAsync(result, failure));
                 continue;

@@ -7,7 +7,7 @@ using AccountMetadata.Silo.Storage.DynamoDb;
 namespace AccountMetadata.Silo.Metrics;
 
 /// <summary>Renders the silo's metrics in Prometheus' text exposition format (version 0.0.4) for <c>/metrics</c>.</summary>
-public sealed class PrometheusExporter(GrainRuntime runtime, DynamoAccountStorage storage, IngestionMetrics ingestion)
+public sealed class PrometheusExporter(GrainRuntime runtime, DynamoAccountStorage storage, IngestionMetrics ingestion, HttpMetrics http)
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -52,6 +52,12 @@ public sealed class PrometheusExporter(GrainRuntime runtime, DynamoAccountStorag
         m.FlushLatency.CopyCounts(counts);
         Histogram(text, "storage_flush_duration_seconds", counts);
         RenderIngestion(text, counts);
+        Single(text, "http_requests_total", "counter", "Requests to the public API (not health, metrics or dashboard).", http.Requests.Value);
+        Single(text, "http_responses_4xx_total", "counter", "Public API answers with a 4xx status.", http.ClientErrors.Value);
+        Single(text, "http_responses_5xx_total", "counter", "Public API answers with a 5xx status.", http.ServerErrors.Value);
+        Help(text, "http_request_duration_seconds", "histogram", "Public API request latency.");
+        http.Latency.CopyCounts(counts);
+        Histogram(text, "http_request_duration_seconds", counts);
         return text.ToString();
     }
 

@@ -6,6 +6,7 @@ namespace AccountMetadata.Tests.Ingestion;
 
 public sealed class FeatureMessageParserTests
 {
+    private static readonly long Latest = FeatureMessageParser.LatestTimestamp(DateTimeOffset.UtcNow);
     private readonly NameInterner _names = new();
 
     [Fact]
@@ -38,9 +39,22 @@ public sealed class FeatureMessageParserTests
     [InlineData("""{"account_id":"a","feature_name":"f","feature_value":"v","namespace":"Orders!","timestamp":1}""", DeadLetterReason.InvalidNamespace)]
     [InlineData("""{"account_id":"a","feature_name":"_ts","feature_value":"v","namespace":"orders","timestamp":1}""", DeadLetterReason.InvalidFeatureName)]
     [InlineData("""{"op":"drop","account_id":"a"}""", DeadLetterReason.MistypedField)]
+    [InlineData("""{"account_id":null,"feature_name":"f","feature_value":"v","namespace":"orders","timestamp":1}""", DeadLetterReason.MistypedField)]
+    [InlineData("""{"account_id":"a","feature_name":"f","feature_value":null,"namespace":"orders","timestamp":1}""", DeadLetterReason.MistypedField)]
+    [InlineData("""{"account_id":"a","feature_name":"f","feature_value":"v","namespace":"orders","timestamp":null}""", DeadLetterReason.MistypedField)]
+    [InlineData("""{"account_id":"a","feature_name":"f","feature_value":"v","namespace":"orders","timestamp":99999999999999999999}""", DeadLetterReason.MistypedField)]
+    [InlineData("""{"account_id":"a","account_id":"b","feature_name":"f","feature_value":"v","namespace":"orders","timestamp":1}""", DeadLetterReason.DuplicateField)]
+    [InlineData("""{"account_id":"a","feature_name":"f","feature_value":"v","namespace":"orders","timestamp":1,"timestamp":2}""", DeadLetterReason.DuplicateField)]
+    [InlineData("""{"account_id":"a","feature_name":"f","feature_value":"v","namespace":"orders","timestamp":-1}""", DeadLetterReason.TimestampOutOfRange)]
+    [InlineData("""{"account_id":"a","feature_name":"f","feature_value":"v","namespace":"orders","timestamp":9000000000000000}""", DeadLetterReason.TimestampOutOfRange)]
+    [InlineData("""{"account_id":"a\u0000b","feature_name":"f","feature_value":"v","namespace":"orders","timestamp":1}""", DeadLetterReason.InvalidAccountId)]
+    [InlineData("""{"account_id":"a","feature_name":"f","feature_value":"\ud800","namespace":"orders","timestamp":1}""", DeadLetterReason.NotJson)]
+    [InlineData("""{"account_id":"a","feature_name":"f","feature_value":"v","namespace":"orders","timestamp":1,"x":[[[[[[[[[[[[1]]]]]]]]]]]]}""", DeadLetterReason.NotJson)]
+    [InlineData("""{"account_id":"a","feature_name":"f","feature_value":"v","namespace":"orders","timestamp":1""", DeadLetterReason.NotJson)]
+    [InlineData("", DeadLetterReason.NotJson)]
     public void Refuses_bad_messages_with_a_reason(string json, DeadLetterReason expected)
     {
-        Assert.False(FeatureMessageParser.TryParse(Encoding.UTF8.GetBytes(json), _names, out _, out var failure));
+        Assert.False(FeatureMessageParser.TryParse(Encoding.UTF8.GetBytes(json), _names, Latest, out _, out var failure));
         Assert.Equal(expected, failure.Reason);
         Assert.False(string.IsNullOrWhiteSpace(failure.Detail));
     }
@@ -49,13 +63,43 @@ public sealed class FeatureMessageParserTests
     public void Refuses_a_value_over_the_size_limit()
     {
         var json = $$"""{"account_id":"a","feature_name":"f","feature_value":"{{new string('x', Identifiers.MaxFeatureValueBytes + 1)}}","namespace":"orders","timestamp":1}""";
-        Assert.False(FeatureMessageParser.TryParse(Encoding.UTF8.GetBytes(json), _names, out _, out var failure));
+        Assert.False(FeatureMessageParser.TryParse(Encoding.UTF8.GetBytes(json), _names, Latest, out _, out var failure));
         Assert.Equal(DeadLetterReason.ValueTooLarge, failure.Reason);
+    }
+
+    [Fact]
+    public void Refuses_invalid_utf8_in_a_value_without_throwing()
+    {
+        var bytes = Encoding.UTF8.GetBytes("""{"account_id":"a","feature_name":"f","feature_value":"v?","namespace":"orders","timestamp":1}""");
+        bytes[Array.IndexOf(bytes, (byte)'?')] = 0xFF;
+        Assert.False(FeatureMessageParser.TryParse(bytes, _names, Latest, out _, out var failure));
+        Assert.Equal(DeadLetterReason.NotJson, failure.Reason);
+    }
+
+    [Fact]
+    public void Refuses_a_ten_megabyte_value_from_its_raw_length()
+    {
+        var json = $$"""{"account_id":"a","feature_name":"f","feature_value":"{{new string('x', 10 * 1024 * 1024)}}","namespace":"orders","timestamp":1}""";
+        Assert.False(FeatureMessageParser.TryParse(Encoding.UTF8.GetBytes(json), _names, Latest, out _, out var failure));
+        Assert.Equal(DeadLetterReason.ValueTooLarge, failure.Reason);
+    }
+
+    [Fact]
+    public void Accepts_timestamps_up_to_a_day_ahead_of_now_in_milliseconds_or_seconds()
+    {
+        var now = DateTimeOffset.UtcNow;
+        Assert.Equal(now.AddHours(23).ToUnixTimeMilliseconds(), Parse(Message(now.AddHours(23).ToUnixTimeMilliseconds())).Timestamp);
+        Assert.Equal(now.ToUnixTimeSeconds(), Parse(Message(now.ToUnixTimeSeconds())).Timestamp);
+        Assert.Equal(0, Parse(Message(0)).Timestamp);
+        Assert.False(FeatureMessageParser.TryParse(Encoding.UTF8.GetBytes(Message(now.AddHours(25).ToUnixTimeMilliseconds())), _names, Latest, out _, out _));
+
+        static string Message(long timestamp) =>
+            $$"""{"account_id":"a","feature_name":"f","feature_value":"v","namespace":"orders","timestamp":{{timestamp}}}""";
     }
 
     private FeatureMessage Parse(string json)
     {
-        Assert.True(FeatureMessageParser.TryParse(Encoding.UTF8.GetBytes(json), _names, out var message, out var failure), failure.Detail);
+        Assert.True(FeatureMessageParser.TryParse(Encoding.UTF8.GetBytes(json), _names, Latest, out var message, out var failure), failure.Detail);
         return message;
     }
 }

@@ -8,8 +8,15 @@ namespace AccountMetadata.Testing;
 /// <summary>Produces ingest messages to the local broker as the feature store would: keyed by account, murmur2.</summary>
 public sealed class FeatureProducer : IDisposable
 {
-    private readonly IProducer<string, byte[]> _producer =
-        new ProducerBuilder<string, byte[]>(KafkaClientConfigs.Producer(StackEndpoints.Current.KafkaOptions())).Build();
+    private readonly IProducer<string, byte[]> _producer;
+
+    /// <param name="maxMessageBytes">Raise librdkafka's 1 MB default to send oversized messages on purpose.</param>
+    public FeatureProducer(int? maxMessageBytes = null)
+    {
+        var config = KafkaClientConfigs.Producer(StackEndpoints.Current.KafkaOptions());
+        config.MessageMaxBytes = maxMessageBytes;
+        _producer = new ProducerBuilder<string, byte[]>(config).Build();
+    }
 
     public static byte[] Feature(string accountId, string ns, string name, string value, long timestamp) => Encoding.UTF8.GetBytes(
         $$"""{"account_id":"{{accountId}}","feature_name":"{{name}}","feature_value":"{{value}}","namespace":"{{ns}}","timestamp":{{timestamp.ToString(CultureInfo.InvariantCulture)}}}""");

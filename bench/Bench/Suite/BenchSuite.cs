@@ -443,13 +443,14 @@ internal sealed class BenchSuite(BenchSettings settings)
     {
         var random = new Random(5);
         var watch = Stopwatch.StartNew();
+        var epoch = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(); // newer than the dataset's, and not in the future
         long sent = 0;
         while (!stop.IsCancellationRequested)
         {
             var target = (long)(watch.Elapsed.TotalSeconds * 10_000);
             for (; sent < target; sent++)
             {
-                var (key, value) = data.Message(random.Next(data.Accounts), random.Next(FeatureDataset.Features.Length), timestamp: 1_800_000_000_000L + sent);
+                var (key, value) = data.Message(random.Next(data.Accounts), random.Next(FeatureDataset.Features.Length), timestamp: epoch + (sent / 100));
                 producer.Produce(topic, new Message<string, byte[]> { Key = key, Value = value });
             }
 

@@ -7,13 +7,20 @@ namespace AccountMetadata.Silo.Ingestion;
 /// <summary>
 /// The value of a dead-letter message. Kafka 0.9 has no record headers, so the reason and the source coordinates
 /// travel in the value, next to the original bytes (base64, exact) and, when they are UTF-8, as readable text:
-/// <c>{"reason","detail","source":{"topic","partition","offset"},"key","value","value_base64","dead_lettered_at"}</c>.
+/// <c>{"reason","detail","source":{"topic","partition","offset"},"key","value","value_base64","value_bytes","value_truncated","dead_lettered_at"}</c>.
+/// An original over <see cref="MaxCopiedBytes"/> is copied only up to it: a 10 MB message must not make its own
+/// dead letter too large for the broker (and so stall the consumer); the whole of it stays at its source offset.
 /// </summary>
 public static class DeadLetterEnvelope
 {
+    /// <summary>Original bytes copied into an envelope at most: keeps envelopes under the broker's default 1 MB.</summary>
+    public const int MaxCopiedBytes = 256 * 1024;
+
     public static byte[] Create(DeadLetterReason reason, string detail, string topic, int partition, long offset, byte[]? key, byte[]? value, DateTimeOffset at)
     {
-        var buffer = new ArrayBufferWriter<byte>(256 + ((value?.Length ?? 0) * 3));
+        var truncated = value is { Length: > MaxCopiedBytes };
+        var copied = truncated ? value.AsSpan(0, MaxCopiedBytes).ToArray() : value;
+        var buffer = new ArrayBufferWriter<byte>(256 + ((copied?.Length ?? 0) * 3));
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
@@ -25,15 +32,18 @@ public static class DeadLetterEnvelope
             writer.WriteNumber("offset", offset);
             writer.WriteEndObject();
             WriteText(writer, "key", key);
-            WriteText(writer, "value", value);
-            if (value is null)
+            WriteText(writer, "value", truncated ? null : value);
+            if (copied is null)
             {
                 writer.WriteNull("value_base64");
             }
             else
             {
-                writer.WriteBase64String("value_base64", value);
+                writer.WriteBase64String("value_base64", copied);
             }
+
+            writer.WriteNumber("value_bytes", value?.Length ?? 0);
+            writer.WriteBoolean("value_truncated", truncated);
 
             writer.WriteString("dead_lettered_at", at);
             writer.WriteEndObject();

@@ -26,7 +26,7 @@ internal static class FeatureStream
                 foreach (var (ns, feature) in Features)
                 {
                     // Timestamps grow with the version, with a random dip now and then (late data).
-                    var timestamp = (version * 1000L) + random.Next(900) - (random.Next(10) == 0 ? 1000 : 0);
+                    var timestamp = 10_000 + (version * 1000L) + random.Next(900) - (random.Next(10) == 0 ? 1000 : 0);
                     var value = feature == "cuisine"
                         ? $"cuisine-{random.Next(50)}"
                         : (feature == "ltv_bucket" ? random.Next(11) : random.Next(100_000)).ToString(CultureInfo.InvariantCulture);

@@ -18,7 +18,14 @@ internal sealed class InFlightBatch
 
     public Task Completion => _completion ??= _work.Count == 0 ? Task.CompletedTask : Task.WhenAll(_work);
 
-    public void Track(int partition, long offset) => NextOffsets[partition] = Math.Max(NextOffsets.GetValueOrDefault(partition), offset + 1);
+    /// <summary>Messages the batch covers: what a crash now would make the next owner replay.</summary>
+    public int Messages { get; private set; }
+
+    public void Track(int partition, long offset)
+    {
+        NextOffsets[partition] = Math.Max(NextOffsets.GetValueOrDefault(partition), offset + 1);
+        Messages++;
+    }
 
     public void Add(Task work)
     {

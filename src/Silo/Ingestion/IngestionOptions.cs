@@ -23,6 +23,13 @@ public sealed class IngestionOptions
     /// <summary>Pause consumption while dirty items add up to more bytes than this (resume at half).</summary>
     public long PauseAtDirtyBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// Pause consumption while more consumed messages than this wait to become durable (resume at half). Updates
+    /// coalesce in memory, so the dirty-namespace bound alone would let a long storage outage queue batches (and a
+    /// crash's replay) without end.
+    /// </summary>
+    public long PauseAtUncommittedMessages { get; set; } = 2_000_000;
+
     /// <summary>Durable offsets are committed at most this often.</summary>
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 

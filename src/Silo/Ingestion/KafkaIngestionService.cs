@@ -40,6 +40,7 @@ public sealed partial class KafkaIngestionService(
     private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(1);
 
     private readonly Queue<InFlightBatch> _inFlight = new();
+    private long _uncommittedMessages; // consumed, not yet committed: sum of the queued batches' messages
     private readonly Dictionary<int, long> _toCommit = [];
     private readonly Dictionary<int, (long Offset, DateTimeOffset At)> _committed = [];
     private IConsumer<byte[]?, byte[]?>? _consumer;
@@ -102,7 +103,9 @@ public sealed partial class KafkaIngestionService(
 
                 if (batch.Count > 0)
                 {
-                    _inFlight.Enqueue(Dispatch(batch));
+                    var dispatched = Dispatch(batch);
+                    _inFlight.Enqueue(dispatched);
+                    _uncommittedMessages += dispatched.Messages;
                     metrics.Batches.Increment();
                 }
 
@@ -279,6 +282,7 @@ public sealed partial class KafkaIngestionService(
             }
 
             _inFlight.Dequeue();
+            _uncommittedMessages -= head.Messages;
             foreach (var (partition, offset) in head.NextOffsets)
             {
                 _toCommit[partition] = Math.Max(_toCommit.GetValueOrDefault(partition), offset);
@@ -328,9 +332,11 @@ public sealed partial class KafkaIngestionService(
         var busy = _inFlight.Count(b => !b.Completion.IsCompleted);
         var dirty = storage.DirtyNamespaces;
         var bytes = storage.DirtyBytes;
+        var uncommitted = _uncommittedMessages;
         string? reason = busy >= options.MaxBatchesInFlight ? $"{busy} batches waiting for grain calls"
             : dirty >= options.PauseAtDirtyNamespaces ? $"{dirty} namespaces waiting for DynamoDB"
             : bytes >= options.PauseAtDirtyBytes ? $"{bytes} bytes waiting for DynamoDB"
+            : uncommitted >= options.PauseAtUncommittedMessages ? $"{uncommitted} consumed messages waiting for DynamoDB"
             : null;
         var assignment = consumer.Assignment;
         if (reason is not null)
@@ -350,7 +356,8 @@ public sealed partial class KafkaIngestionService(
             metrics.IsPaused = true;
             metrics.PauseReason = reason; // the current reason, which may change while paused
         }
-        else if (_paused && busy < Math.Max(1, options.MaxBatchesInFlight / 2) && dirty < options.PauseAtDirtyNamespaces / 2 && bytes < options.PauseAtDirtyBytes / 2)
+        else if (_paused && busy < Math.Max(1, options.MaxBatchesInFlight / 2) && dirty < options.PauseAtDirtyNamespaces / 2 && bytes < options.PauseAtDirtyBytes / 2
+                 && uncommitted < options.PauseAtUncommittedMessages / 2)
         {
             consumer.Resume(assignment);
             _paused = false;

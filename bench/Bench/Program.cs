@@ -8,6 +8,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // scripts/bench (runs: Bench suite)                          the benchmark suite against the local stack
 // dotnet run -c Release --project bench/Bench -- dispatch     grain dispatch micro-benchmark (BenchmarkDotNet)
 // dotnet run -c Release --project bench/Bench -- memory [N]   managed heap per active account (slope N -> 2N)
+// scripts/bench soak (runs: Bench soak)                     the soak: mixed load for --minutes (10), memory and p99 over time
 switch (args.FirstOrDefault())
 {
     case "suite":
@@ -20,6 +21,15 @@ switch (args.FirstOrDefault())
         Console.WriteLine(results.Markdown());
         Console.WriteLine($"written: {Path.Combine(directory, "latest.json")} and latest.md");
         break;
+    case "soak":
+        var soak = new AccountMetadata.Bench.Soak.SoakSettings(
+            Duration: TimeSpan.FromMinutes(Option("--minutes", 10)),
+            Accounts: Option("--accounts", 20_000),
+            IngestPerSecond: Option("--ingest", 2_000),
+            ReadsPerSecond: Option("--reads", 1_000),
+            SampleEvery: TimeSpan.FromSeconds(Option("--sample-seconds", 30)));
+        Console.WriteLine(await new AccountMetadata.Bench.Soak.SoakRun(soak).RunAsync());
+        break;
     case "memory":
         MemoryPerAccount.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000);
         break;
@@ -30,7 +40,7 @@ switch (args.FirstOrDefault())
             DefaultConfig.Instance.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance)), args[1..]);
         break;
     default:
-        Console.Error.WriteLine("usage: Bench suite [--accounts N] [--naive N] [--memory-accounts N] | dispatch [BenchmarkDotNet args] | memory [accounts]");
+        Console.Error.WriteLine("usage: Bench suite [--accounts N] [--naive N] [--memory-accounts N] | soak [--minutes N] [--accounts N] [--ingest N] [--reads N] | dispatch [BenchmarkDotNet args] | memory [accounts]");
         return 2;
 }
 

@@ -40,7 +40,17 @@ if (app.Configuration.GetValue<bool>(DirectReadBaseline.SettingName))
 {
     app.MapDirectReadBaseline();
 }
-await app.RunAsync().ConfigureAwait(false);
+try
+{
+    await app.RunAsync().ConfigureAwait(false);
+}
+catch (OperationCanceledException)
+{
+    // The host gave up waiting for the stop (Hosting:ShutdownTimeout). Nothing is lost: what was not flushed was
+    // not committed either, and the partitions' next owner replays it. Say so, and exit non-zero without a dump.
+    SiloLog.ShutdownTimedOut(app.Logger);
+    Environment.ExitCode = 1;
+}
 
 /// <summary>The silo host; public for the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -24,6 +24,14 @@ public sealed class FeatureProducer : IDisposable
     public Task<DeliveryResult<string, byte[]>> SendAsync(string topic, string key, byte[] value) =>
         _producer.ProduceAsync(topic, new Message<string, byte[]> { Key = key, Value = value });
 
+    /// <summary>
+    /// Fire and forget, with a report per message on librdkafka's delivery thread (one thread: reports arrive in
+    /// order). Throws <see cref="ProduceException{TKey,TValue}"/> with <see cref="ErrorCode.Local_QueueFull"/> while
+    /// the local queue is full, as during a broker outage.
+    /// </summary>
+    public void Produce(string topic, string key, byte[] value, Action<DeliveryReport<string, byte[]>> onDelivery) =>
+        _producer.Produce(topic, new Message<string, byte[]> { Key = key, Value = value }, onDelivery);
+
     public Task SendFeatureAsync(string topic, string accountId, string ns, string name, string value, long timestamp) =>
         SendAsync(topic, accountId, Feature(accountId, ns, name, value, timestamp));
 

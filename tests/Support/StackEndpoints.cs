@@ -10,12 +10,14 @@ namespace AccountMetadata.Testing;
 public sealed class StackEndpoints
 {
     private static readonly Lazy<StackEndpoints> Shared = new(Load);
+    private static readonly AsyncLocal<StackEndpoints?> Override = new();
 
     private readonly Dictionary<string, string> _values;
 
     private StackEndpoints(Dictionary<string, string> values) => _values = values;
 
-    public static StackEndpoints Current => Shared.Value;
+    /// <summary>The test run's stack, unless the calling flow has switched to another with <see cref="Use"/>.</summary>
+    public static StackEndpoints Current => Override.Value ?? Shared.Value;
 
     public string KafkaBootstrap => Get("KAFKA_BOOTSTRAP");
 
@@ -43,6 +45,20 @@ public sealed class StackEndpoints
         CreateTableIfMissing = true,
     };
 
+    /// <summary>
+    /// Points <see cref="Current"/> at another stack for the calling async flow only (a fault drill's private stack),
+    /// leaving the tests running beside it on the shared one.
+    /// </summary>
+    public static IDisposable Use(StackEndpoints stack)
+    {
+        var previous = Override.Value;
+        Override.Value = stack;
+        return new Restore(() => Override.Value = previous);
+    }
+
+    /// <summary>The endpoints a stack's file lists, ignoring the environment (which describes the shared stack).</summary>
+    public static StackEndpoints FromFile(string endpointsFile) => new(ReadFile(endpointsFile));
+
     /// <summary>A name no other test (or earlier run against the same stack) uses.</summary>
     public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 
@@ -52,18 +68,7 @@ public sealed class StackEndpoints
 
     private static StackEndpoints Load()
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (File.Exists(EndpointsFile))
-        {
-            foreach (var line in File.ReadAllLines(EndpointsFile))
-            {
-                var separator = line.IndexOf('=', StringComparison.Ordinal);
-                if (!line.StartsWith('#') && separator > 0)
-                {
-                    values[line[..separator]] = line[(separator + 1)..];
-                }
-            }
-        }
+        var values = File.Exists(EndpointsFile) ? ReadFile(EndpointsFile) : new Dictionary<string, string>(StringComparer.Ordinal);
 
         foreach (var key in new[] { "KAFKA_BOOTSTRAP", "DYNAMODB_URL", "LIBRDKAFKA_PATH" })
         {
@@ -74,6 +79,21 @@ public sealed class StackEndpoints
         }
 
         return new StackEndpoints(values);
+    }
+
+    private static Dictionary<string, string> ReadFile(string path)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in File.ReadAllLines(path))
+        {
+            var separator = line.IndexOf('=', StringComparison.Ordinal);
+            if (!line.StartsWith('#') && separator > 0)
+            {
+                values[line[..separator]] = line[(separator + 1)..];
+            }
+        }
+
+        return values;
     }
 
     private static string FindRepositoryRoot()

@@ -462,6 +462,7 @@ public sealed partial class KafkaIngestionService(
     /// <summary>On stop: let outstanding work finish, make it durable, commit it.</summary>
     private void Drain()
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             Task.WhenAll(_inFlight.Select(b => b.Completion)).Wait(TimeSpan.FromSeconds(30));
@@ -475,7 +476,12 @@ public sealed partial class KafkaIngestionService(
         }
 
         CommitDurable(force: true);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        LogDrained(logger, (long)elapsed.TotalMilliseconds, _uncommittedMessages);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion stopped: drained and committed in {Milliseconds} ms; {Uncommitted} consumed messages left uncommitted (replayed by the next owner)")]
+    private static partial void LogDrained(ILogger logger, long milliseconds, long uncommitted);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingesting from {Topic} in group {Group}")]
     private static partial void LogStarted(ILogger logger, string topic, string group);

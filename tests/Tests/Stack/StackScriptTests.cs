@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AccountMetadata.Tests.Infrastructure;
 
 namespace AccountMetadata.Tests.Stack;
@@ -39,18 +38,5 @@ public sealed class StackScriptTests
         return File.Exists(status) && !File.ReadAllLines(status).Any(l => l.StartsWith("State:", StringComparison.Ordinal) && l.Contains('Z', StringComparison.Ordinal));
     }
 
-    private static async Task RunStackAsync(string stackDirectory, string command)
-    {
-        var start = new ProcessStartInfo(Path.Combine(StackEndpoints.RepositoryRoot, "scripts", "stack"), command)
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        start.Environment["STACK_DIR"] = stackDirectory;
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        Assert.True(process.ExitCode == 0, $"stack {command} failed: {await stderr}{await stdout}");
-    }
+    private static Task RunStackAsync(string stackDirectory, string command) => StackScript.RunAsync(stackDirectory, command);
 }

@@ -1,12 +1,12 @@
 using AccountMetadata.Grains;
 
-namespace AccountMetadata.Tests.Ingestion;
+namespace AccountMetadata.Testing;
 
 /// <summary>
 /// What the store must hold after a stream of features: per account, namespace and feature, the value with the
 /// highest timestamp (ties: the later message). Built alongside the generated stream.
 /// </summary>
-internal sealed class ExpectedState
+public sealed class ExpectedState
 {
     private readonly Dictionary<(string Account, string Namespace, string Feature), (string Value, long Timestamp)> _latest = [];
 

@@ -1,0 +1,93 @@
+using System.Globalization;
+using AccountMetadata.Tests.Infrastructure;
+
+namespace AccountMetadata.Tests.Faults;
+
+/// <summary>One drill's silo process (restartable), its table, topic and group on the fault stack, and the checks every drill ends with.</summary>
+internal sealed class DrillSilo : IDisposable
+{
+    private const int Partitions = 8;
+    private readonly Dictionary<string, string> _environment;
+
+    private DrillSilo(string name, Dictionary<string, string> environment)
+    {
+        Table = StackEndpoints.UniqueName(name);
+        Log = Path.Combine(StackEndpoints.RepositoryRoot, "artifacts", "test-results", Table + ".silo.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(Log)!);
+        _environment = environment;
+    }
+
+    public string Table { get; }
+
+    public string Topic => Table + "-in";
+
+    public string Group => Table + "-group";
+
+    public string Log { get; }
+
+    public SiloProcess Process { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public static async Task<DrillSilo> StartAsync(string name, Dictionary<string, string>? environment = null)
+    {
+        var drill = new DrillSilo(name, new Dictionary<string, string>(environment ?? [])
+        {
+            // Pause well before memory matters, so an outage shows the pause within seconds at drill rates.
+            ["Ingestion__PauseAtUncommittedMessages"] = "30000",
+            ["Logging__LogLevel__AccountMetadata"] = "Information",
+            ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
+        });
+        KafkaTopics.Create(drill.Topic);
+        await drill.RestartAsync();
+        return drill;
+    }
+
+    /// <summary>Starts the silo (again), on the same table, topic and group.</summary>
+    public async Task RestartAsync()
+    {
+        Http?.Dispose();
+        Process?.Dispose();
+        Process = await SiloProcess.StartAsync(Table, Topic, Group, Log, "Warning", _environment);
+        Http = new HttpClient { BaseAddress = Process.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public Task<double> MetricAsync(string name) => Process.MetricAsync(Http, name);
+
+    /// <summary>Resident memory of the silo process, from /proc.</summary>
+    public long ResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{Process.ProcessId}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
+
+    public Task WaitUntilCommittedToTheEndAsync() => Eventually.Until(
+        () => Task.FromResult(TopicReader.CommittedVersusEnd(Topic, Group, Partitions)),
+        o => o.Committed == o.End,
+        TimeSpan.FromMinutes(3),
+        "every offset committed");
+
+    /// <summary>DynamoDB, item by item, against what the broker acknowledged: nothing lost, nothing older than expected.</summary>
+    public async Task AssertStoredAsync(ExpectedState expected)
+    {
+        using var client = SiloFactory.CreateDynamoDbClient();
+        var lost = new List<string>();
+        var regressed = new List<string>();
+        foreach (var account in expected.Accounts)
+        {
+            foreach (var difference in expected.Differences(account, await DynamoDbReader.ReadAccountAsync(client, Table, account)))
+            {
+                (difference.Contains(": missing", StringComparison.Ordinal) ? lost : regressed).Add(difference);
+            }
+        }
+
+        Assert.True(lost.Count == 0 && regressed.Count == 0,
+            $"{lost.Count} lost, {regressed.Count} regressed of {expected.Count} features; first: {string.Join("; ", lost.Concat(regressed).Take(5))} (log {Log})");
+    }
+
+    public void Dispose()
+    {
+        Http?.Dispose();
+        Process?.Dispose();
+    }
+}

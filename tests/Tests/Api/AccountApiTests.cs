@@ -84,6 +84,30 @@ public sealed class AccountApiTests : IAsyncLifetime
         Assert.True(catalog.IsActive("acc-1"));
     }
 
+    [Fact]
+    public async Task A_flood_of_unknown_ids_never_holds_more_activations_than_lookups_in_flight()
+    {
+        const int InFlight = 50;
+        var catalog = _silo.Runtime.CatalogOf<IAccountGrain>();
+        var before = catalog.ActiveCount;
+        var peak = 0;
+        for (var wave = 0; wave < 40; wave++) // 2,000 distinct unknown ids
+        {
+            var lookups = Enumerable.Range(0, InFlight).Select(i => _http.GetAsync(new Uri($"/accounts/flood-{wave}-{i}", UriKind.Relative))).ToList();
+            foreach (var response in await Task.WhenAll(lookups))
+            {
+                Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+                response.Dispose();
+            }
+
+            peak = Math.Max(peak, catalog.ActiveCount);
+        }
+
+        // Memory is bounded by the lookups in flight, not by how many unknown ids were asked for.
+        Assert.InRange(peak, before, before + InFlight);
+        await Eventually.Until(() => catalog.ActiveCount <= before, TimeSpan.FromSeconds(10), "the flood's activations gone");
+    }
+
     [Theory]
     [InlineData("/accounts/has%20space")]
     [InlineData("/accounts/%C3%A9t%C3%A9")]

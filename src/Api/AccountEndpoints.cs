@@ -90,7 +90,7 @@ public static class AccountEndpoints
 
     private static async Task<IResult> BatchGetAsync(HttpContext context, IGrainFactory grains, ApiOptions options)
     {
-        if ((RequestContentType.RequireJson(context) ?? RequestBodyLimit.Enforce(context, options.MaxRequestBodyBytes)) is { } refused)
+        if (JsonRequestBody.Enforce(context, options.MaxRequestBodyBytes) is { } refused)
         {
             return refused;
         }

@@ -28,7 +28,7 @@ public static class FeatureEndpoints
             return denied;
         }
 
-        if ((RequestContentType.RequireJson(context) ?? RequestBodyLimit.Enforce(context, options.MaxFeatureBatchBytes)) is { } refused)
+        if (JsonRequestBody.Enforce(context, options.MaxFeatureBatchBytes) is { } refused)
         {
             return refused;
         }

@@ -35,7 +35,7 @@ public static class SchemaEndpoints
             return ApiProblems.InvalidNamespace(@namespace);
         }
 
-        if ((RequestContentType.RequireJson(context) ?? RequestBodyLimit.Enforce(context, options.MaxRequestBodyBytes)) is { } refused)
+        if (JsonRequestBody.Enforce(context, options.MaxRequestBodyBytes) is { } refused)
         {
             return refused;
         }

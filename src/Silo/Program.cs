@@ -16,9 +16,6 @@ builder.Services.ConfigureHttpJsonOptions(json =>
     json.SerializerOptions.TypeInfoResolverChain.Insert(1, AccountMetadata.Api.Json.ApiJson.TypeInfoResolver);
 });
 builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = FailureProblems.Describe);
-var serverLimits = new HttpServerLimits();
-builder.Configuration.GetSection(HttpServerLimits.SectionName).Bind(serverLimits);
-builder.WebHost.ConfigureKestrel(kestrel => serverLimits.ApplyTo(kestrel.Limits));
 
 // Stopping drains ingestion, deactivates grains (each waiting for its writes) and flushes. Past this bound the
 // process exits anyway: what was not flushed was never committed either, so the next owner replays it.

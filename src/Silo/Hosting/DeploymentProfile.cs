@@ -73,14 +73,8 @@ public static class DeploymentProfile
         return problems;
     }
 
-    private static bool IsLoopback(string url)
-    {
-        if (!Uri.TryCreate(url.Replace("://*", "://wildcard", StringComparison.Ordinal).Replace("://+", "://wildcard", StringComparison.Ordinal),
-                UriKind.Absolute, out var uri))
-        {
-            return false;
-        }
-
-        return uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
-    }
+    /// <summary>Wildcard hosts (<c>*</c>, <c>+</c>) do not even parse as URIs: not loopback either.</summary>
+    private static bool IsLoopback(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        && (uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address)));
 }

@@ -10,6 +10,7 @@ using AccountMetadata.Silo.Schemas;
 using AccountMetadata.Silo.Storage;
 using AccountMetadata.Silo.Storage.DynamoDb;
 using Amazon.DynamoDBv2;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace AccountMetadata.Silo.Hosting;
 
@@ -25,6 +26,8 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton(Bind<ApiOptions>(configuration, ApiOptions.SectionName));
         services.AddSingleton(Bind<IngestionOptions>(configuration, IngestionOptions.SectionName));
         services.AddSingleton(Bind<SchemaOptions>(configuration, SchemaOptions.SectionName));
+        services.AddSingleton(Bind<HttpServerLimits>(configuration, HttpServerLimits.SectionName));
+        services.AddOptions<KestrelServerOptions>().Configure<HttpServerLimits>((kestrel, limits) => limits.ApplyTo(kestrel.Limits));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(NameInterner.Shared);
 

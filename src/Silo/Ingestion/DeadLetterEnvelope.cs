@@ -19,8 +19,8 @@ public static class DeadLetterEnvelope
     public static byte[] Create(DeadLetterReason reason, string detail, string topic, int partition, long offset, byte[]? key, byte[]? value, DateTimeOffset at)
     {
         var truncated = value is { Length: > MaxCopiedBytes };
-        var copied = truncated ? value.AsSpan(0, MaxCopiedBytes).ToArray() : value;
-        var buffer = new ArrayBufferWriter<byte>(256 + ((copied?.Length ?? 0) * 3));
+        var copied = Math.Min(value?.Length ?? 0, MaxCopiedBytes);
+        var buffer = new ArrayBufferWriter<byte>(256 + (copied * 3));
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
@@ -33,13 +33,13 @@ public static class DeadLetterEnvelope
             writer.WriteEndObject();
             WriteText(writer, "key", key);
             WriteText(writer, "value", truncated ? null : value);
-            if (copied is null)
+            if (value is null)
             {
                 writer.WriteNull("value_base64");
             }
             else
             {
-                writer.WriteBase64String("value_base64", copied);
+                writer.WriteBase64String("value_base64", value.AsSpan(0, copied));
             }
 
             writer.WriteNumber("value_bytes", value?.Length ?? 0);

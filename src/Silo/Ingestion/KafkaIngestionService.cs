@@ -40,7 +40,6 @@ public sealed partial class KafkaIngestionService(
     private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(1);
 
     private readonly Queue<InFlightBatch> _inFlight = new();
-    private long _uncommittedMessages; // consumed, not yet committed: sum of the queued batches' messages
     private readonly Dictionary<int, long> _toCommit = [];
     private readonly Dictionary<int, (long Offset, DateTimeOffset At)> _committed = [];
     private IConsumer<byte[]?, byte[]?>? _consumer;
@@ -103,9 +102,7 @@ public sealed partial class KafkaIngestionService(
 
                 if (batch.Count > 0)
                 {
-                    var dispatched = Dispatch(batch);
-                    _inFlight.Enqueue(dispatched);
-                    _uncommittedMessages += dispatched.Messages;
+                    _inFlight.Enqueue(Dispatch(batch));
                     metrics.Batches.Increment();
                 }
 
@@ -282,7 +279,6 @@ public sealed partial class KafkaIngestionService(
             }
 
             _inFlight.Dequeue();
-            _uncommittedMessages -= head.Messages;
             foreach (var (partition, offset) in head.NextOffsets)
             {
                 _toCommit[partition] = Math.Max(_toCommit.GetValueOrDefault(partition), offset);
@@ -332,7 +328,7 @@ public sealed partial class KafkaIngestionService(
         var busy = _inFlight.Count(b => !b.Completion.IsCompleted);
         var dirty = storage.DirtyNamespaces;
         var bytes = storage.DirtyBytes;
-        var uncommitted = _uncommittedMessages;
+        var uncommitted = UncommittedMessages();
         string? reason = busy >= options.MaxBatchesInFlight ? $"{busy} batches waiting for grain calls"
             : dirty >= options.PauseAtDirtyNamespaces ? $"{dirty} namespaces waiting for DynamoDB"
             : bytes >= options.PauseAtDirtyBytes ? $"{bytes} bytes waiting for DynamoDB"
@@ -447,6 +443,9 @@ public sealed partial class KafkaIngestionService(
             .Wait(timeout);
     }
 
+    /// <summary>Consumed, not yet committed: what a crash now would make the next owner replay.</summary>
+    private long UncommittedMessages() => _inFlight.Sum(b => (long)b.Messages);
+
     private int PartitionCount()
     {
         if (_partitionCount > 0)
@@ -477,7 +476,8 @@ public sealed partial class KafkaIngestionService(
 
         CommitDurable(force: true);
         var elapsed = Stopwatch.GetElapsedTime(started);
-        LogDrained(logger, (long)elapsed.TotalMilliseconds, _uncommittedMessages);
+        var uncommitted = UncommittedMessages();
+        LogDrained(logger, (long)elapsed.TotalMilliseconds, uncommitted);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion stopped: drained and committed in {Milliseconds} ms; {Uncommitted} consumed messages left uncommitted (replayed by the next owner)")]

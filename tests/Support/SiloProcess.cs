@@ -20,6 +20,13 @@ public sealed class SiloProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>A silo on <paramref name="names"/>' table, topic and group, logging to its log file.</summary>
+    public static Task<SiloProcess> StartAsync(SiloNames names, string logLevel = "Warning", IReadOnlyDictionary<string, string>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        return StartAsync(names.Table, names.Topic, names.Group, names.LogFile, logLevel, environment);
+    }
+
     public static async Task<SiloProcess> StartAsync(
         string table, string topic, string group, string logFile, string logLevel = "Warning", IReadOnlyDictionary<string, string>? environment = null)
     {

@@ -20,12 +20,12 @@ internal sealed class SoakRun(SoakSettings settings)
 
     public async Task<string> RunAsync()
     {
-        var name = "soak-" + DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
+        var names = new SiloNames("soak-" + DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture));
         var logs = Path.Combine(StackEndpoints.RepositoryRoot, "artifacts", "bench");
         Directory.CreateDirectory(logs);
-        KafkaTopics.Create(name + "-in");
-        using var silo = await SiloProcess.StartAsync(name, name + "-in", name + "-group", Path.Combine(logs, name + ".silo.log"));
-        using var ingest = SteadyIngest.Start(name + "-in", settings.Accounts, settings.IngestPerSecond);
+        KafkaTopics.Create(names.Topic);
+        using var silo = await SiloProcess.StartAsync(names.Table, names.Topic, names.Group, Path.Combine(logs, names.Table + ".silo.log"));
+        using var ingest = SteadyIngest.Start(names.Topic, settings.Accounts, settings.IngestPerSecond);
 
         // Warm-up: every account written once, so reads ask for accounts that exist.
         await Eventually.Until(() => silo.MetricAsync(_http, "ingest_applied_total"), a => a >= settings.Accounts * 2, TimeSpan.FromMinutes(5), "warm-up");

@@ -15,10 +15,9 @@ public sealed class DashboardBrowserTests
     [Fact]
     public async Task The_dashboard_shows_the_silo_grains_and_ingestion_and_inspects_an_account()
     {
-        var table = StackEndpoints.UniqueName("browser");
-        var topic = table + "-in";
-        var artifacts = Path.Combine(StackEndpoints.RepositoryRoot, "artifacts", "test-results");
-        Directory.CreateDirectory(artifacts);
+        var names = SiloNames.Unique("browser");
+        var topic = names.Topic;
+        var artifacts = Path.GetDirectoryName(names.LogFile)!;
         KafkaTopics.Create(topic);
         using (var producer = new FeatureProducer())
         {
@@ -27,7 +26,7 @@ public sealed class DashboardBrowserTests
             await producer.SendFeatureAsync(topic, "acc-other", "orders", "total_orders", "12", 1);
         }
 
-        using var silo = await SiloProcess.StartAsync(table, topic, table + "-group", Path.Combine(artifacts, table + ".silo.log"), logLevel: "Information");
+        using var silo = await SiloProcess.StartAsync(names, logLevel: "Information");
         using var http = new HttpClient();
         await Eventually.Until(() => silo.MetricAsync(http, "ingest_applied_total"), applied => applied >= 3, IngestingSilo.Patience, "features applied");
         for (var i = 0; i < 10; i++)

@@ -11,19 +11,19 @@ internal sealed class DrillSilo : IDisposable
 
     private DrillSilo(string name, Dictionary<string, string> environment)
     {
-        Table = StackEndpoints.UniqueName(name);
-        Log = Path.Combine(StackEndpoints.RepositoryRoot, "artifacts", "test-results", Table + ".silo.log");
-        Directory.CreateDirectory(Path.GetDirectoryName(Log)!);
+        Names = SiloNames.Unique(name);
         _environment = environment;
     }
 
-    public string Table { get; }
+    public SiloNames Names { get; }
 
-    public string Topic => Table + "-in";
+    public string Table => Names.Table;
 
-    public string Group => Table + "-group";
+    public string Topic => Names.Topic;
 
-    public string Log { get; }
+    public string Group => Names.Group;
+
+    public string Log => Names.LogFile;
 
     public SiloProcess Process { get; private set; } = null!;
 
@@ -48,11 +48,15 @@ internal sealed class DrillSilo : IDisposable
     {
         Http?.Dispose();
         Process?.Dispose();
-        Process = await SiloProcess.StartAsync(Table, Topic, Group, Log, "Warning", _environment);
+        Process = await SiloProcess.StartAsync(Names, "Warning", _environment);
         Http = new HttpClient { BaseAddress = Process.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
     }
 
     public Task<double> MetricAsync(string name) => Process.MetricAsync(Http, name);
+
+    /// <summary>Waits until this life of the silo has applied <paramref name="features"/>; returns how many it had.</summary>
+    public Task<double> WaitUntilAppliedAsync(double features, TimeSpan patience) =>
+        Eventually.Until(() => MetricAsync("ingest_applied_total"), applied => applied >= features, patience, $"{features} applied");
 
     /// <summary>Resident memory of the silo process, from /proc.</summary>
     public long ResidentBytes()

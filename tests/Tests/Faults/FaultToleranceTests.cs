@@ -28,7 +28,7 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
         {
             // A random moment mid-ingest: after this life has applied between 5,000 and 30,000 features.
             var moment = random.Next(5_000, 30_000);
-            var applied = await Eventually.Until(() => silo.MetricAsync("ingest_applied_total"), a => a >= moment, Patience, $"{moment} applied");
+            var applied = await silo.WaitUntilAppliedAsync(moment, Patience);
             silo.Process.Kill();
             output.WriteLine($"kill {kill}: SIGKILL after {applied} applied in this life, {ingest.Acknowledged} acknowledged in all");
             await silo.RestartAsync();
@@ -57,7 +57,7 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
         using var _ = StackEndpoints.Use(stack.Endpoints);
         using var silo = await DrillSilo.StartAsync("broker");
         using var ingest = SteadyIngest.Start(silo.Topic, Accounts, PerSecond);
-        await Eventually.Until(() => silo.MetricAsync("ingest_applied_total"), applied => applied >= 20_000, Patience, "20,000 applied");
+        await silo.WaitUntilAppliedAsync(20_000, Patience);
 
         await stack.StopAsync("kafka");
         var down = Stopwatch.StartNew();
@@ -86,7 +86,7 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
 
         // So does the consumer: ingestion goes on past what it had applied when the broker stopped.
         var before = await silo.MetricAsync("ingest_applied_total");
-        await Eventually.Until(() => silo.MetricAsync("ingest_applied_total"), applied => applied >= before + 20_000, Patience, "ingestion resumed");
+        await silo.WaitUntilAppliedAsync(before + 20_000, Patience); // ingestion resumed
         await ingest.StopAsync();
         await silo.WaitUntilCommittedToTheEndAsync();
         Assert.Equal(HttpStatusCode.Accepted, accepted);
@@ -100,7 +100,7 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
         using var _ = StackEndpoints.Use(stack.Endpoints);
         using var silo = await DrillSilo.StartAsync("sigterm");
         using var ingest = SteadyIngest.Start(silo.Topic, Accounts, PerSecond);
-        await Eventually.Until(() => silo.MetricAsync("ingest_applied_total"), applied => applied >= 30_000, Patience, "30,000 applied");
+        await silo.WaitUntilAppliedAsync(30_000, Patience);
 
         var stopping = Stopwatch.StartNew();
         await silo.Process.StopAsync(TimeSpan.FromSeconds(15)); // throws TimeoutException past 15 s
@@ -130,7 +130,7 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
             ["Storage__WriteBehind__MaxAttempts"] = "2",
         });
         using var ingest = SteadyIngest.Start(silo.Topic, Accounts, PerSecond);
-        await Eventually.Until(() => silo.MetricAsync("ingest_applied_total"), applied => applied >= 20_000, Patience, "20,000 applied");
+        await silo.WaitUntilAppliedAsync(20_000, Patience);
         var memoryBefore = silo.ResidentBytes();
 
         await begin();

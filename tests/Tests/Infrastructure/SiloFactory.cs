@@ -21,9 +21,11 @@ public sealed class SiloFactory(string tableName, IReadOnlyDictionary<string, st
     public string TableName { get; } = tableName;
 
     /// <summary>This silo's ingest topic, unless settings name another.</summary>
-    public string IngestTopic => settings?.GetValueOrDefault("Kafka:IngestTopic") ?? TableName + "-in";
+    public string IngestTopic => settings?.GetValueOrDefault("Kafka:IngestTopic") ?? new SiloNames(TableName).Topic;
 
     public string DeadLetterTopic => settings?.GetValueOrDefault("Kafka:DeadLetterTopic") ?? TableName + "-dlq";
+
+    public string ConsumerGroup => new SiloNames(TableName).Group;
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
@@ -48,7 +50,7 @@ public sealed class SiloFactory(string tableName, IReadOnlyDictionary<string, st
         builder.UseSetting("Kafka:LibrdkafkaPath", kafka.LibrdkafkaPath);
         builder.UseSetting("Kafka:IngestTopic", IngestTopic);
         builder.UseSetting("Kafka:DeadLetterTopic", DeadLetterTopic);
-        builder.UseSetting("Kafka:ConsumerGroup", TableName + "-group");
+        builder.UseSetting("Kafka:ConsumerGroup", ConsumerGroup);
         builder.UseSetting("Ingestion:Enabled", "false");
         builder.UseSetting("Api:WriteApiKeys:0", WriteKey);
         builder.UseSetting("Api:AdminApiKeys:0", AdminKey);

@@ -40,7 +40,7 @@ public sealed class BackpressureTests
         // Paused means bounded: a few batches past the threshold at most, far from the 200 accounts' 800 namespaces.
         Assert.InRange(silo.Storage.DirtyNamespaces, 20, 100);
         Assert.True(metrics.Consumed.Value < 1000, $"consumed {metrics.Consumed.Value} of 1000 while storage was down");
-        Assert.Equal(0, TopicReader.CommittedVersusEnd(silo.IngestTopic, silo.ConsumerGroup(), 8).Committed);
+        Assert.Equal(0, TopicReader.CommittedVersusEnd(silo.IngestTopic, silo.ConsumerGroup, 8).Committed);
 
         client.Healthy = true;
         await silo.WaitUntilCommittedAsync(1000);

@@ -8,11 +8,8 @@ public sealed class CrashRecoveryTests
     [Fact]
     public async Task A_silo_killed_mid_ingest_loses_nothing_after_restart()
     {
-        var table = StackEndpoints.UniqueName("crash");
-        var topic = table + "-in";
-        var group = table + "-group";
-        var log = Path.Combine(StackEndpoints.RepositoryRoot, "artifacts", "test-results", table + ".silo.log");
-        Directory.CreateDirectory(Path.GetDirectoryName(log)!);
+        var names = SiloNames.Unique("crash");
+        var (table, topic, group) = (names.Table, names.Topic, names.Group);
         var expected = new ExpectedState();
         var messages = FeatureStream.Generate("acc", accounts: 8_000, versions: 2, seed: 11, expected); // 80,000 messages
         KafkaTopics.Create(topic);
@@ -22,7 +19,7 @@ public sealed class CrashRecoveryTests
         }
 
         using var http = new HttpClient();
-        using (var doomed = await SiloProcess.StartAsync(table, topic, group, log))
+        using (var doomed = await SiloProcess.StartAsync(names))
         {
             await Eventually.Until(() => doomed.MetricAsync(http, "ingest_applied_total"), applied => applied >= messages.Count / 3, IngestingSilo.Patience, "a third applied");
             doomed.Kill();
@@ -31,7 +28,7 @@ public sealed class CrashRecoveryTests
         var atKill = TopicReader.CommittedVersusEnd(topic, group, 8);
         Assert.True(atKill.Committed < atKill.End, $"the kill should land mid-ingest (committed {atKill.Committed} of {atKill.End})");
 
-        using (var restarted = await SiloProcess.StartAsync(table, topic, group, log))
+        using (var restarted = await SiloProcess.StartAsync(names))
         {
             await Eventually.Until(
                 () => Task.FromResult(TopicReader.CommittedVersusEnd(topic, group, 8)),

@@ -28,7 +28,6 @@ internal static class IngestingSilo
 
     public static IngestionMetrics Metrics(this SiloFactory silo) => silo.Services.GetRequiredService<IngestionMetrics>();
 
-    public static string ConsumerGroup(this SiloFactory silo) => silo.TableName + "-group";
 
     /// <summary>Waits until the silo has consumed <paramref name="count"/> messages and committed everything.</summary>
     public static async Task WaitUntilCommittedAsync(this SiloFactory silo, long count)
@@ -36,7 +35,7 @@ internal static class IngestingSilo
         var metrics = silo.Metrics();
         await Eventually.Until(() => metrics.Consumed.Value >= count, Patience, $"consumed {count}");
         await Eventually.Until(
-            () => Task.FromResult(TopicReader.CommittedVersusEnd(silo.IngestTopic, silo.ConsumerGroup(), 8)),
+            () => Task.FromResult(TopicReader.CommittedVersusEnd(silo.IngestTopic, silo.ConsumerGroup, 8)),
             o => o.Committed == o.End && o.End >= count,
             Patience,
             "offsets committed up to the end");

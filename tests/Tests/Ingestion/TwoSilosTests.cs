@@ -35,7 +35,7 @@ public sealed class TwoSilosTests
             IngestingSilo.Patience,
             "partitions split between the two silos");
         await Eventually.Until(
-            () => Task.FromResult(TopicReader.CommittedVersusEnd(a.IngestTopic, a.ConsumerGroup(), 8)),
+            () => Task.FromResult(TopicReader.CommittedVersusEnd(a.IngestTopic, a.ConsumerGroup, 8)),
             o => o.Committed == o.End && o.End == first.Count + second.Count,
             IngestingSilo.Patience,
             "every offset committed");

@@ -10,10 +10,7 @@ public sealed class RealKestrelSilo : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var table = StackEndpoints.UniqueName("hostile");
-        var log = Path.Combine(StackEndpoints.RepositoryRoot, "artifacts", "test-results", table + ".silo.log");
-        Directory.CreateDirectory(Path.GetDirectoryName(log)!);
-        Silo = await SiloProcess.StartAsync(table, table + "-in", table + "-group", log, environment: new Dictionary<string, string>
+        Silo = await SiloProcess.StartAsync(SiloNames.Unique("hostile"), environment: new Dictionary<string, string>
         {
             ["Ingestion__Enabled"] = "false",
         });

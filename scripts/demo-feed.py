@@ -2,7 +2,7 @@
 """Feeds a small demo stream of features through POST /features so a newcomer sees data arrive.
 
 Every couple of seconds it writes fresh values for a handful of demo accounts (valid for the shipped demo
-schemas), then stops after a bounded number of rounds. usage: demo-feed.py BASE_URL WRITE_KEY [ROUNDS]
+schemas), until it is stopped (or after ROUNDS rounds when given). usage: demo-feed.py BASE_URL WRITE_KEY [ROUNDS]
 """
 import json
 import random
@@ -11,13 +11,14 @@ import time
 import urllib.request
 
 base, key = sys.argv[1], sys.argv[2]
-rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 60
+rounds = int(sys.argv[3]) if len(sys.argv) > 3 else None
 accounts = [f"demo-{i}" for i in range(1, 6)]
 restaurants = ["Cantina do Ze", "Sushi Bar Kenzo", "Pizzaria Bella", "Burger Lab", "Green Bowl"]
 rng = random.Random(42)
 orders = {a: rng.randint(1, 40) for a in accounts}
 
-for round_no in range(rounds):
+round_no = 0
+while rounds is None or round_no < rounds:
     now = int(time.time() * 1000)
     items = []
     for a in accounts:
@@ -39,4 +40,5 @@ for round_no in range(rounds):
                   f"    curl -s {base}/accounts/demo-1\n    curl -s {base}/accounts/demo-1/namespaces/orders", flush=True)
     except Exception as error:  # the service may be stopping; the demo is best effort
         print(f"  demo feed: {error}", file=sys.stderr, flush=True)
+    round_no += 1
     time.sleep(2)

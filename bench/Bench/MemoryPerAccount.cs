@@ -4,8 +4,8 @@ using AccountMetadata.Grains;
 namespace AccountMetadata.Bench;
 
 /// <summary>
-/// Managed heap per active account with 20 features (4 namespaces x 5), activations included: activates N and 2N
-/// accounts in fresh runtimes and reports the slope, so fixed costs cancel out.
+/// Managed heap per active account with 20 features (4 namespaces x 5), Orleans activations included: activates N
+/// and 2N accounts in fresh in-process silos and reports the slope, so fixed costs cancel out.
 /// </summary>
 internal static class MemoryPerAccount
 {
@@ -23,17 +23,25 @@ internal static class MemoryPerAccount
     private static long Measure(int accounts)
     {
         var before = HeapAfterFullCollection();
-        using var runtime = BenchRuntime.Create();
+        using var silo = BenchSilo.Start();
         var names = NameInterner.Shared;
         var watch = Stopwatch.StartNew();
+        const int inFlight = 256;
+        var calls = new List<Task>(inFlight);
         for (var i = 0; i < accounts; i++)
         {
-            runtime.GetGrain<IAccountGrain>($"account-{i:D8}").ApplyAsync(BenchRuntime.TwentyFeatures(names, i)).AsTask().GetAwaiter().GetResult();
+            calls.Add(silo.Grains.GetGrain<IAccountGrain>($"account-{i:D8}").ApplyAsync(BenchSilo.TwentyFeatures(names, i)));
+            if (calls.Count == inFlight)
+            {
+                Task.WhenAll(calls).GetAwaiter().GetResult();
+                calls.Clear();
+            }
         }
 
+        Task.WhenAll(calls).GetAwaiter().GetResult();
         var used = HeapAfterFullCollection() - before;
         Console.WriteLine($"memory: activated {accounts:N0} accounts in {watch.Elapsed.TotalSeconds:F1} s");
-        GC.KeepAlive(runtime);
+        GC.KeepAlive(silo);
         return used;
     }
 

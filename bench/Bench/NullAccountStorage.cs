@@ -1,27 +1,36 @@
 using AccountMetadata.Grains;
-using AccountMetadata.Runtime;
+using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace AccountMetadata.Bench;
 
 /// <summary>
-/// Storage that holds nothing: isolates the grain runtime and account logic in micro-benchmarks (the DynamoDB
-/// provider is measured end to end against DynamoDB Local by the ingest benchmarks, not here).
+/// For the in-process micro-benchmarks only (memory per account, grain dispatch): account storage that holds
+/// nothing and is durable at once, so they measure Orleans and the grain, not DynamoDB. The suite uses the real one.
 /// </summary>
-internal sealed class NullAccountStorage : IGrainStorage<AccountState>
+internal sealed class NullAccountStorage : IGrainStorage, IWriteBehindDurability
 {
-    public Task<AccountState?> ReadStateAsync(string grainType, string key, CancellationToken cancellationToken) => Task.FromResult<AccountState?>(null);
-
-    public ValueTask<long> WriteStateAsync(string grainType, string key, AccountState state, CancellationToken cancellationToken)
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        state.ClearChanged();
-        return new ValueTask<long>(0);
+        ((IGrainState<AccountState>)grainState).State = new AccountState();
+        return Task.CompletedTask;
     }
 
-    public Task ClearStateAsync(string grainType, string key, AccountState state, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var state = ((IGrainState<AccountState>)grainState).State!;
+        state.ClearChanged();
+        foreach (var ns in state.Namespaces)
+        {
+            ns.Durable = ns.Current;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Task.CompletedTask;
 
     public bool HasPendingWrites(AccountState state) => false;
 
-    public void DiscardPendingWrites(AccountState state) => state.ClearChanged();
-
-    public Task WaitForDurabilityAsync(long writeToken, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task WhenDurableAsync(AccountState state, bool flushNow, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using AccountMetadata.Api.Json;
 using AccountMetadata.Api.Results;
 using AccountMetadata.Grains;
-using AccountMetadata.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -48,8 +47,8 @@ public static class AccountEndpoints
             return ApiProblems.InvalidAccountId(accountId);
         }
 
-        var namespaces = await grains.GetGrain<IAccountGrain>(accountId).GetAllAsync().ConfigureAwait(false);
-        return namespaces.Count == 0 ? ApiProblems.AccountNotFound(accountId) : new AccountResult(accountId, namespaces);
+        var namespaces = (await grains.GetGrain<IAccountGrain>(accountId).GetAllAsync().ConfigureAwait(false)).Value;
+        return namespaces.Length == 0 ? ApiProblems.AccountNotFound(accountId) : new AccountResult(accountId, namespaces);
     }
 
     private static async ValueTask<IResult> GetNamespaceAsync(string accountId, string @namespace, IGrainFactory grains)
@@ -142,13 +141,19 @@ public static class AccountEndpoints
         }
 
         var distinct = accountIds.Distinct(StringComparer.Ordinal).ToArray();
-        var reads = new Task<IReadOnlyList<NamespaceFeatures>>[distinct.Length];
+        var reads = new Task<Immutable<NamespaceFeatures[]>>[distinct.Length];
         for (var i = 0; i < distinct.Length; i++)
         {
             reads[i] = grains.GetGrain<IAccountGrain>(distinct[i]).GetAllAsync().AsTask();
         }
 
-        var results = await Task.WhenAll(reads).ConfigureAwait(false);
+        await Task.WhenAll(reads).ConfigureAwait(false);
+        var results = new IReadOnlyList<NamespaceFeatures>[reads.Length];
+        for (var i = 0; i < reads.Length; i++)
+        {
+            results[i] = reads[i].Result.Value;
+        }
+
         return new BatchGetResult(distinct, results, only);
     }
 }

@@ -1,13 +1,19 @@
 namespace AccountMetadata.Grains;
 
 /// <summary>What applying a batch of updates to one account did.</summary>
-public readonly record struct ApplyResult(int Applied, int IgnoredAsOlder, IReadOnlyList<RejectedUpdate> Rejected)
+[GenerateSerializer]
+[Immutable]
+public readonly record struct ApplyResult(
+    [property: Id(0)] int Applied,
+    [property: Id(1)] int IgnoredAsOlder,
+    [property: Id(2)] RejectedUpdate[] Rejected)
 {
     /// <summary>
     /// Of <see cref="Applied"/>, the updates already stored with the same timestamp and value: redeliveries after
     /// a crash or a rebalance, which cost nothing to apply.
     /// </summary>
+    [Id(3)]
     public int Replayed { get; init; }
 
-    public static readonly IReadOnlyList<RejectedUpdate> NoRejections = [];
+    public static readonly RejectedUpdate[] NoRejections = [];
 }

@@ -14,10 +14,19 @@ namespace AccountMetadata.Grains;
 /// in one byte array: <c>[timestamps: 8 x n][value ends: 4 x n][values]</c>. The read path writes the UTF-8 values
 /// straight into responses; lookups are linear, which beats hashing at these sizes.
 /// </para>
+/// <para>
+/// Orleans never deep-copies it (<c>[Immutable]</c>): a read served by an activation on this silo hands the caller
+/// the snapshot itself; one on another silo serializes the three fields below as they are.
+/// </para>
 /// </summary>
+[GenerateSerializer]
+[Immutable]
 public sealed class NamespaceFeatures
 {
+    [Id(0)]
     private readonly string[] _names;
+
+    [Id(1)]
     private readonly byte[] _data;
 
     internal NamespaceFeatures(string @namespace, string[] names, byte[] data, long updatedAt, bool isDeleted)
@@ -29,12 +38,15 @@ public sealed class NamespaceFeatures
         IsDeleted = isDeleted;
     }
 
+    [Id(2)]
     public string Namespace { get; }
 
     /// <summary>When the namespace last changed, in milliseconds since the Unix epoch (silo clock).</summary>
+    [Id(3)]
     public long UpdatedAt { get; }
 
     /// <summary>A tombstone: the namespace was erased, and storage must delete its item.</summary>
+    [Id(4)]
     public bool IsDeleted { get; }
 
     public int Count => _names.Length;

@@ -1,6 +1,7 @@
 namespace AccountMetadata.Grains;
 
 /// <summary>Why an update was not applied; also the dead-letter reasons of ingestion that the grain itself decides.</summary>
+[GenerateSerializer]
 public enum RejectionReason
 {
     InvalidNamespace,

@@ -1,39 +1,46 @@
-using AccountMetadata.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
 
 namespace AccountMetadata.Grains;
 
 /// <summary>
 /// One account: its namespaces and features in memory, persisted through write-behind storage. Every read is served
 /// from memory; every write replaces a namespace snapshot and marks it dirty, so many updates between two flushes
-/// cost one DynamoDB item write.
+/// cost one DynamoDB item write. Every method interleaves (see <see cref="IAccountGrain"/>): state changes are
+/// synchronous, and the only await is for durability.
 /// </summary>
-public sealed class AccountGrain(IGrainContext context, IPersistentState<AccountState> state, TimeProvider time, NameInterner names, IAccountOwnership ownership)
-    : Grain(context), IAccountGrain
+public sealed class AccountGrain(
+    [PersistentState(AccountGrain.StateName, AccountGrain.StorageName)] IPersistentState<AccountState> state,
+    [FromKeyedServices(AccountGrain.StorageName)] IWriteBehindDurability durability,
+    TimeProvider time,
+    NameInterner names) : Grain, IAccountGrain
 {
+    /// <summary>The grain storage provider the account state is registered with.</summary>
+    public const string StorageName = "accounts";
+
+    public const string StateName = "account";
+
     private static readonly ValueTask<NamespaceFeatures?> NoNamespace = new((NamespaceFeatures?)null);
 
-    public override bool HasPendingWrites => state.HasPendingWrites;
-
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => state.ReadStateAsync(cancellationToken);
-
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (reason == DeactivationReason.OwnershipLost)
+        // Another activation of this account (here or on another silo) loads from DynamoDB: it must find everything
+        // this one accepted. Storage flushes on its own schedule; this only waits for it, bounded by Orleans'
+        // deactivation timeout. Past it, the namespaces stay in storage's dirty set and are still written.
+        try
         {
-            // The new owner replays whatever is not durable here (its offsets were never committed); writing it
-            // late from this silo could only overwrite the new owner's newer state.
-            state.DiscardPendingWrites();
-            return Task.CompletedTask;
+            await durability.WhenDurableAsync(state.State, flushNow: true, cancellationToken).ConfigureAwait(true);
         }
-
-        return state.WaitForDurabilityAsync(cancellationToken);
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 
-    public ValueTask<ApplyResult> ApplyAsync(ReadOnlyMemory<FeatureUpdate> updates)
+    public Task<ApplyResult> ApplyAsync(Immutable<FeatureUpdate[]> updates)
     {
         var account = state.State;
         account.PruneDurableTombstones();
-        var batch = new UpdateBatch(updates.Span);
+        var batch = new UpdateBatch(updates.Value);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var applied = 0;
         var ignored = 0;
@@ -61,13 +68,12 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
         }
 
         batch.Dispose();
-        var result = new ApplyResult(applied, ignored, rejected ?? ApplyResult.NoRejections) { Replayed = replayed };
-        return account.HasChanges ? WriteThenReturn(result) : new(result);
+        var result = new ApplyResult(applied, ignored, rejected?.ToArray() ?? ApplyResult.NoRejections) { Replayed = replayed };
+        return PersistThenReturn(result);
     }
 
     public ValueTask<NamespaceFeatures?> GetNamespaceAsync(string namespaceName)
     {
-        ReleaseIfNotOwned();
         var ns = state.State.Find(namespaceName);
         if (ns is not null && !ns.Current.IsDeleted)
         {
@@ -78,36 +84,38 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
         return NoNamespace;
     }
 
-    public ValueTask<IReadOnlyList<NamespaceFeatures>> GetAllAsync()
+    public ValueTask<Immutable<NamespaceFeatures[]>> GetAllAsync()
     {
-        ReleaseIfNotOwned();
         var namespaces = state.State.Namespaces;
-        var result = new List<NamespaceFeatures>(namespaces.Length);
+        var live = 0;
+        foreach (var ns in namespaces)
+        {
+            live += ns.Current.IsDeleted ? 0 : 1;
+        }
+
+        if (live == 0)
+        {
+            ReleaseIfEmpty();
+            return new(new Immutable<NamespaceFeatures[]>([]));
+        }
+
+        var result = new NamespaceFeatures[live];
+        var next = 0;
         foreach (var ns in namespaces)
         {
             if (!ns.Current.IsDeleted)
             {
-                result.Add(ns.Current);
+                result[next++] = ns.Current;
             }
         }
 
-        if (result.Count == 0)
-        {
-            ReleaseIfEmpty();
-        }
-
-        return new(result);
+        return new(new Immutable<NamespaceFeatures[]>(result));
     }
 
-    public async ValueTask<bool> DeleteAsync()
+    public Task<bool> DeleteAsync()
     {
         var erased = state.State.MarkAllDeleted(time.GetUtcNow().ToUnixTimeMilliseconds());
-        if (erased)
-        {
-            await state.WriteStateAsync().ConfigureAwait(false);
-        }
-
-        return erased;
+        return PersistThenReturn(erased);
     }
 
     public ValueTask<AccountInspection> InspectAsync()
@@ -121,19 +129,7 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
             }
         }
 
-        return new(new AccountInspection(GetPrimaryKeyString(), namespaces));
-    }
-
-    /// <summary>
-    /// A read of an account whose writes go to another silo is served (from what storage had at activation), but
-    /// the copy leaves right after: it would never see the owner's later writes.
-    /// </summary>
-    private void ReleaseIfNotOwned()
-    {
-        if (!ownership.IsOwnedHere(GetPrimaryKeyString()) && !state.HasPendingWrites)
-        {
-            DeactivateOnIdle();
-        }
+        return new(new AccountInspection(this.GetPrimaryKeyString(), [.. namespaces]));
     }
 
     /// <summary>
@@ -142,16 +138,37 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
     /// </summary>
     private void ReleaseIfEmpty()
     {
-        if (state.State.IsEmpty && !state.HasPendingWrites)
+        if (state.State.IsEmpty && !durability.HasPendingWrites(state.State))
         {
             DeactivateOnIdle();
         }
     }
 
-    private async ValueTask<ApplyResult> WriteThenReturn(ApplyResult result)
+    /// <summary>
+    /// Hands the changes (if any) to storage and completes once everything this account accepted is durable. A call
+    /// that changed nothing (a replay) waits too when earlier changes are still in flight: its caller may acknowledge
+    /// the replayed updates upstream only once they are really stored.
+    /// </summary>
+    private Task<T> PersistThenReturn<T>(T result)
     {
-        await state.WriteStateAsync().ConfigureAwait(false);
-        return result;
+        var account = state.State;
+        if (!account.HasChanges && !durability.HasPendingWrites(account))
+        {
+            return Task.FromResult(result);
+        }
+
+        return WriteAndWait(result);
+
+        async Task<T> WriteAndWait(T value)
+        {
+            if (account.HasChanges)
+            {
+                await state.WriteStateAsync().ConfigureAwait(true);
+            }
+
+            await durability.WhenDurableAsync(account, flushNow: false, CancellationToken.None).ConfigureAwait(true);
+            return value;
+        }
     }
 
     private (int Applied, int Ignored, int Replayed) ApplyToNamespace(
@@ -159,7 +176,7 @@ public sealed class AccountGrain(IGrainContext context, IPersistentState<Account
     {
         var ns = account.Find(name);
         var current = ns is null || ns.Current.IsDeleted ? NamespaceFeatures.Empty(names.Intern(name)) : ns.Current;
-        var size = ns is null || ns.Current.IsDeleted ? DynamoItemSize.Of(GetPrimaryKeyString(), current) : ns.ItemBytes;
+        var size = ns is null || ns.Current.IsDeleted ? DynamoItemSize.Of(this.GetPrimaryKeyString(), current) : ns.ItemBytes;
         NamespaceFeaturesBuilder? builder = null;
         var applied = 0;
         var ignored = 0;

@@ -11,6 +11,12 @@ public sealed class AccountState
 
     public ReadOnlySpan<NamespaceState> Namespaces => _namespaces;
 
+    /// <summary>
+    /// The write-behind storage's sequence number of the last change it took from this account (0: none yet); the
+    /// account is durable once storage's watermark reaches it. Storage-owned.
+    /// </summary>
+    public long LastWriteSequence { get; set; }
+
     /// <summary>True when some namespace changed since <see cref="ClearChanged"/> last ran.</summary>
     public bool HasChanges
     {

@@ -1,14 +1,14 @@
 using AccountMetadata.Api;
-using AccountMetadata.Runtime;
 using AccountMetadata.Silo.Dashboard;
 using AccountMetadata.Silo.Hosting;
-using AccountMetadata.Silo.Runtime;
 using Microsoft.AspNetCore.Http;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 var logBuffer = new DashboardLogBuffer();
 builder.Logging.AddProvider(logBuffer);
 builder.Services.AddSingleton(logBuffer);
+// The silo first: hosted services start in registration order, and the ones below need its storage's table.
+builder.UseOrleans(silo => silo.ConfigureAccountMetadataSilo(builder.Configuration));
 builder.Services.AddAccountMetadataSilo(builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(json =>
 {
@@ -17,7 +17,7 @@ builder.Services.ConfigureHttpJsonOptions(json =>
 });
 builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = FailureProblems.Describe);
 
-// Stopping drains ingestion, deactivates grains (each waiting for its writes) and flushes. Past this bound the
+// Stopping drains ingestion, then the silo deactivates grains (each waiting for its writes) and flushes. Past this bound the
 // process exits anyway: what was not flushed was never committed either, so the next owner replays it.
 builder.Services.Configure<HostOptions>(host =>
     host.ShutdownTimeout = builder.Configuration.GetValue("Hosting:ShutdownTimeout", TimeSpan.FromSeconds(12)));

@@ -28,4 +28,7 @@ public static class Eventually
 
     public static Task Until(Func<bool> condition, TimeSpan timeout, string what) =>
         Until(() => Task.FromResult(condition()), done => done, timeout, what);
+
+    public static Task Until(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        Until(condition, done => done, timeout, what);
 }

@@ -16,7 +16,7 @@ public static class KafkaTopics
         while (true)
         {
             var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(5)).Topics.Single();
-            if (metadata.Error.Code == ErrorCode.NoError && metadata.Partitions.Count > 0 && metadata.Partitions.All(p => p.Leader >= 0))
+            if (metadata.Error.Code == Confluent.Kafka.ErrorCode.NoError && metadata.Partitions.Count > 0 && metadata.Partitions.All(p => p.Leader >= 0))
             {
                 return;
             }

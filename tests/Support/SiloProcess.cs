@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 
 
 namespace AccountMetadata.Testing;
@@ -10,13 +9,17 @@ public sealed class SiloProcess : IDisposable
 {
     private readonly Process _process;
 
-    private SiloProcess(Process process, Uri baseAddress)
+    private SiloProcess(Process process, Uri baseAddress, int siloPort)
     {
         _process = process;
         BaseAddress = baseAddress;
+        SiloPort = siloPort;
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The Orleans silo-to-silo port (part of the silo's address in the cluster).</summary>
+    public int SiloPort { get; }
 
     public bool HasExited => _process.HasExited;
 
@@ -30,8 +33,10 @@ public sealed class SiloProcess : IDisposable
     public static async Task<SiloProcess> StartAsync(
         string table, string topic, string group, string logFile, string logLevel = "Warning", IReadOnlyDictionary<string, string>? environment = null)
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
+        var siloPort = LoopbackPorts.Free();
         var start = StartInfo(table, topic, group, logLevel, environment, "--urls", $"http://127.0.0.1:{port}");
+        start.Environment["Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
         var process = Process.Start(start)!;
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
@@ -39,7 +44,7 @@ public sealed class SiloProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var silo = new SiloProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        var silo = new SiloProcess(process, new Uri($"http://127.0.0.1:{port}"), siloPort);
         using var http = new HttpClient { BaseAddress = silo.BaseAddress };
         await Eventually.Until(
             async () => !process.HasExited && await IsReadyAsync(http),
@@ -137,7 +142,7 @@ public sealed class SiloProcess : IDisposable
         var stack = StackEndpoints.Current;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Local";
         start.Environment["Kafka__BootstrapServers"] = stack.KafkaBootstrap;
-        start.Environment["Kafka__LibrdkafkaPath"] = stack.LibrdkafkaPath;
+        start.Environment["Cluster__SiloPort"] = LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture); // the caller may name its own
         start.Environment["Kafka__IngestTopic"] = topic;
         start.Environment["Kafka__DeadLetterTopic"] = topic + "-dlq";
         start.Environment["Kafka__ConsumerGroup"] = group;
@@ -175,12 +180,5 @@ public sealed class SiloProcess : IDisposable
                 log.WriteLine(line);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,5 @@
 using AccountMetadata.Silo.Kafka;
-using AccountMetadata.Silo.Storage.DynamoDb;
+using AccountMetadata.Persistence.DynamoDB;
 
 namespace AccountMetadata.Testing;
 
@@ -23,7 +23,8 @@ public sealed class StackEndpoints
 
     public string DynamoDbUrl => Get("DYNAMODB_URL");
 
-    public string LibrdkafkaPath => Get("LIBRDKAFKA_PATH");
+    /// <summary>The stack's redis-server (host:port), where multi-silo tests keep Orleans cluster membership.</summary>
+    public string Redis => Get("REDIS");
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
@@ -34,7 +35,6 @@ public sealed class StackEndpoints
     {
         BootstrapServers = KafkaBootstrap,
         Profile = KafkaClientProfile.Local,
-        LibrdkafkaPath = LibrdkafkaPath,
         IngestTopic = ingestTopic ?? "account-features",
     };
 
@@ -70,7 +70,7 @@ public sealed class StackEndpoints
     {
         var values = File.Exists(EndpointsFile) ? ReadFile(EndpointsFile) : new Dictionary<string, string>(StringComparer.Ordinal);
 
-        foreach (var key in new[] { "KAFKA_BOOTSTRAP", "DYNAMODB_URL", "LIBRDKAFKA_PATH" })
+        foreach (var key in new[] { "KAFKA_BOOTSTRAP", "DYNAMODB_URL", "REDIS" })
         {
             if (Environment.GetEnvironmentVariable(key) is { Length: > 0 } value)
             {

@@ -130,7 +130,7 @@ public sealed class SteadyIngest : IDisposable
             });
             return true;
         }
-        catch (ProduceException<string, byte[]> exception) when (exception.Error.Code == ErrorCode.Local_QueueFull)
+        catch (ProduceException<string, byte[]> exception) when (exception.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull)
         {
             return false;
         }

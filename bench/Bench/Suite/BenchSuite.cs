@@ -5,7 +5,7 @@ using System.Text.Json;
 using AccountMetadata.Grains;
 using AccountMetadata.Silo.Ingestion;
 using AccountMetadata.Silo.Kafka;
-using AccountMetadata.Silo.Storage.DynamoDb;
+using AccountMetadata.Persistence.DynamoDB;
 using AccountMetadata.Testing;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;

@@ -1,8 +1,6 @@
 using AccountMetadata.Api;
 using AccountMetadata.Grains;
-using AccountMetadata.Runtime;
 using AccountMetadata.Silo.Kafka;
-using AccountMetadata.Silo.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace AccountMetadata.Silo.Dashboard;
@@ -45,29 +43,32 @@ public static class DashboardEndpoints
     }
 
     /// <summary>
-    /// The account as this silo holds it. Looking does not activate: an account not in memory here is reported as
-    /// such unless <c>activate=true</c> asks to load it.
+    /// The account as its activation holds it, wherever in the cluster that is. Looking does not activate: an account
+    /// not in memory anywhere is reported as such unless <c>activate=true</c> asks to load it.
     /// </summary>
-    private static async Task<IResult> InspectAsync(string accountId, bool? activate, GrainRuntime runtime, IGrainFactory grains, PartitionOwnership ownership)
+    private static async Task<IResult> InspectAsync(string accountId, bool? activate, IGrainFactory grains)
     {
         if (!Identifiers.IsValidAccountId(accountId))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid account id", detail: $"'{accountId}' is not an account id.");
         }
 
-        var owner = ownership.PartitionCount > 0 ? KafkaPartitioner.PartitionOf(accountId, ownership.PartitionCount) : -1;
-        if (!runtime.CatalogOf<IAccountGrain>().IsActive(accountId) && activate != true)
+        var grain = grains.GetGrain<IAccountGrain>(accountId);
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var silo = await management.GetActivationAddress(grain).ConfigureAwait(false);
+        if (silo is null && activate != true)
         {
-            return TypedResults.Json(new AccountInspectionView(accountId, Active: false, owner, []), DashboardJsonContext.Default.AccountInspectionView);
+            return TypedResults.Json(new AccountInspectionView(accountId, Active: false, null, []), DashboardJsonContext.Default.AccountInspectionView);
         }
 
-        var inspection = await grains.GetGrain<IAccountGrain>(accountId).InspectAsync().ConfigureAwait(false);
+        var inspection = await grain.InspectAsync().ConfigureAwait(false);
+        silo ??= await management.GetActivationAddress(grain).ConfigureAwait(false);
         var namespaces = inspection.Namespaces.Select(n => new NamespaceInspectionView(
             n.Features.Namespace,
             DateTimeOffset.FromUnixTimeMilliseconds(n.Features.UpdatedAt),
             n.IsDurable,
             [.. Enumerable.Range(0, n.Features.Count).Select(i => new FeatureView(n.Features.NameAt(i), n.Features.ValueAt(i), n.Features.TimestampAt(i)))])).ToList();
-        return TypedResults.Json(new AccountInspectionView(accountId, Active: true, owner, namespaces), DashboardJsonContext.Default.AccountInspectionView);
+        return TypedResults.Json(new AccountInspectionView(accountId, Active: true, silo?.ToString(), namespaces), DashboardJsonContext.Default.AccountInspectionView);
     }
 
     private static Microsoft.AspNetCore.Http.HttpResults.FileStreamHttpResult File(string name)

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using AccountMetadata.Silo.Ingestion;
 using AccountMetadata.Silo.Kafka;
+using AccountMetadata.Diagnostics;
 using AccountMetadata.Silo.Metrics;
-using AccountMetadata.Silo.Runtime;
-using AccountMetadata.Silo.Storage.DynamoDb;
+using AccountMetadata.Persistence.DynamoDB;
 
 namespace AccountMetadata.Silo.Dashboard;
 
@@ -13,7 +13,7 @@ namespace AccountMetadata.Silo.Dashboard;
 /// off the hot path.
 /// </summary>
 public sealed class DashboardSampler(
-    GrainRuntime runtime,
+    GrainActivationCounts grains,
     DynamoAccountStorage storage,
     IngestionMetrics ingestion,
     IngestionOptions ingestionOptions,
@@ -55,7 +55,7 @@ public sealed class DashboardSampler(
             var now = Stopwatch.GetTimestamp();
             var seconds = Math.Max(0.001, Stopwatch.GetElapsedTime(_lastTimestamp, now).TotalSeconds);
             _lastTimestamp = now;
-            var snapshot = new DashboardSnapshot(time.GetUtcNow(), SiloPanel(seconds), HttpPanel(seconds), GrainTypes(seconds), Methods(seconds),
+            var snapshot = new DashboardSnapshot(time.GetUtcNow(), SiloPanel(seconds), HttpPanel(seconds), GrainTypes(),
                 IngestionPanel(seconds), StoragePanel(seconds));
             _latest = snapshot;
             Record(snapshot);
@@ -70,6 +70,7 @@ public sealed class DashboardSampler(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
+                await RefreshGrainCountsAsync().ConfigureAwait(false);
                 Sample();
             }
         }
@@ -108,29 +109,19 @@ public sealed class DashboardSampler(
         return new HttpPanel(Rate(http.Requests, seconds), p50, p99, Rate(http.ClientErrors, seconds), Rate(http.ServerErrors, seconds), http.Requests.Value);
     }
 
-    private List<GrainTypePanel> GrainTypes(double seconds) =>
-        [.. runtime.Catalogs.Select(c => new GrainTypePanel(
-            c.GrainType,
-            c.ActiveCount,
-            Rate(c.Metrics.Activations, seconds),
-            Rate(c.Metrics.Deactivations, seconds),
-            c.Metrics.Methods.Sum(m => Rate(m.Calls, seconds, peek: true)),
-            c.Metrics.Methods.Sum(m => m.Calls.Value)))];
+    private List<GrainTypePanel> GrainTypes() => [.. grains.Latest.Select(c => new GrainTypePanel(c.Type, c.Active))];
 
-    private List<GrainMethodPanel> Methods(double seconds)
+    private async Task RefreshGrainCountsAsync()
     {
-        var methods = new List<GrainMethodPanel>();
-        foreach (var catalog in runtime.Catalogs)
+        try
         {
-            foreach (var method in catalog.Metrics.Methods)
-            {
-                var (p50, p99) = Quantiles(method.Latency);
-                methods.Add(new GrainMethodPanel(catalog.GrainType, method.Method.Name, method.Method.IsReadOnly,
-                    Rate(method.Calls, seconds), Rate(method.Errors, seconds), p50, p99, method.Calls.Value, method.Errors.Value));
-            }
+            await grains.RefreshAsync().ConfigureAwait(false);
         }
-
-        return [.. methods.OrderByDescending(m => m.CallsPerSecond).ThenByDescending(m => m.CallsTotal)];
+#pragma warning disable CA1031 // a silo that is starting or stopping may not answer; the last counts stay shown
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 
     private IngestionPanel IngestionPanel(double seconds)
@@ -186,7 +177,7 @@ public sealed class DashboardSampler(
 
     private void Record(DashboardSnapshot s)
     {
-        var point = new SeriesPoint(s.At, s.Http.RequestsPerSecond, s.Http.P99Ms, s.GrainTypes.Sum(t => t.CallsPerSecond), s.Ingestion.ConsumedPerSecond,
+        var point = new SeriesPoint(s.At, s.Http.RequestsPerSecond, s.Http.P99Ms, s.Ingestion.ConsumedPerSecond,
             s.Ingestion.AppliedPerSecond, s.Storage.ItemWritesPerSecond, s.Storage.DirtyNamespaces, s.Ingestion.TotalLag, s.Silo.CpuPercent,
             s.Silo.GcHeapBytes, s.GrainTypes.Sum(t => t.Active));
         lock (_historyGate)

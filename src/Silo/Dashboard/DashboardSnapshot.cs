@@ -9,7 +9,6 @@ public sealed record DashboardSnapshot(
     SiloPanel Silo,
     HttpPanel Http,
     IReadOnlyList<GrainTypePanel> GrainTypes,
-    IReadOnlyList<GrainMethodPanel> Methods,
     IngestionPanel Ingestion,
     StoragePanel Storage);
 
@@ -30,19 +29,8 @@ public sealed record SiloPanel(
 
 public sealed record HttpPanel(double RequestsPerSecond, double P50Ms, double P99Ms, double ClientErrorsPerSecond, double ServerErrorsPerSecond, long RequestsTotal);
 
-public sealed record GrainTypePanel(string Type, int Active, double ActivationsPerSecond, double DeactivationsPerSecond, double CallsPerSecond, long CallsTotal);
-
-/// <summary>One grain method; the list comes hottest first (calls per second).</summary>
-public sealed record GrainMethodPanel(
-    string Type,
-    string Method,
-    bool IsReadOnly,
-    double CallsPerSecond,
-    double ErrorsPerSecond,
-    double P50Ms,
-    double P99Ms,
-    long CallsTotal,
-    long ErrorsTotal);
+/// <summary>Activations of one grain type on this silo (per-method statistics: the Orleans Dashboard).</summary>
+public sealed record GrainTypePanel(string Type, int Active);
 
 public sealed record IngestionPanel(
     bool Enabled,

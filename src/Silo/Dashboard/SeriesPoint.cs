@@ -5,7 +5,6 @@ public sealed record SeriesPoint(
     DateTimeOffset At,
     double RequestsPerSecond,
     double HttpP99Ms,
-    double GrainCallsPerSecond,
     double ConsumedPerSecond,
     double AppliedPerSecond,
     double ItemWritesPerSecond,

@@ -1,6 +1,6 @@
 using AccountMetadata.Api;
 using AccountMetadata.Grains;
-using AccountMetadata.Silo.Storage.DynamoDb;
+using AccountMetadata.Persistence.DynamoDB;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using AccountMetadata.Silo.Runtime;
+using Amazon.Runtime;
 using Confluent.Kafka;
 using Microsoft.AspNetCore.Http;
 
@@ -35,10 +35,29 @@ public static class FailureProblems
     {
         // 413 for bodies over the limit, 400 for malformed requests, 408 for slow ones
         BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message, 0),
-        GrainActivationException => (StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
+        _ when CausedByStorage(exception) => (StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
             "The account could not be loaded from DynamoDB. Retry shortly.", 2),
+        TimeoutException => (StatusCodes.Status503ServiceUnavailable, "Timed out",
+            "The account did not answer in time (its silo may be busy or leaving the cluster). Retry shortly.", 2),
         KafkaException kafka => (StatusCodes.Status503ServiceUnavailable, "Broker unavailable",
             $"The ingest topic did not acknowledge the write ({kafka.Error.Code}); nothing from this request is guaranteed stored. Retry shortly: writes are idempotent.", 5),
         _ => (StatusCodes.Status500InternalServerError, "Internal error", "The request failed on the server; it has been logged.", 0),
     };
+
+    /// <summary>
+    /// An account whose activation could not load it: Orleans hands the caller the storage's exception, wrapped by the
+    /// state bridge (an OrleansException), so look down the chain.
+    /// </summary>
+    private static bool CausedByStorage(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is AmazonServiceException or AmazonClientException or HttpRequestException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

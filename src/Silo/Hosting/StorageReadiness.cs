@@ -1,5 +1,5 @@
 using AccountMetadata.Silo.Schemas;
-using AccountMetadata.Silo.Storage.DynamoDb;
+using AccountMetadata.Persistence.DynamoDB;
 using Amazon.DynamoDBv2;
 
 namespace AccountMetadata.Silo.Hosting;
@@ -17,14 +17,11 @@ public sealed class StorageReadiness(IAmazonDynamoDB client, DynamoDbOptions opt
     private volatile bool _started;
     private (DateTimeOffset At, bool Ready, string? Reason) _last;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Runs after the Orleans silo has started, whose account storage checked (or created) the table.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.CreateTableIfMissing)
-        {
-            await AccountTable.CreateIfMissingAsync(client, options.TableName, cancellationToken).ConfigureAwait(false);
-        }
-
         _started = true;
+        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,9 +1,9 @@
 namespace AccountMetadata.Silo.Ingestion;
 
 /// <summary>
-/// One consumed batch on its way to durability: the offsets it covers, the grain calls (and dead-letter deliveries)
-/// it is waiting for, and, once those are done, the storage sequence its writes must be covered by before its
-/// offsets may be committed.
+/// One consumed batch on its way to durability: the offsets it covers and the grain calls (and dead-letter
+/// deliveries) it is waiting for. Account grains return only once their writes are durable, so the batch's offsets
+/// may be committed when all of them have completed.
 /// </summary>
 internal sealed class InFlightBatch
 {
@@ -12,9 +12,6 @@ internal sealed class InFlightBatch
 
     /// <summary>Partition -> next offset to consume (the offset to commit).</summary>
     public Dictionary<int, long> NextOffsets { get; } = [];
-
-    /// <summary>Storage sequence that must be durable; -1 until the batch's work has completed.</summary>
-    public long Sequence { get; set; } = -1;
 
     public Task Completion => _completion ??= _work.Count == 0 ? Task.CompletedTask : Task.WhenAll(_work);
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AccountMetadata.Diagnostics;
 using AccountMetadata.Silo.Metrics;
 
 namespace AccountMetadata.Silo.Ingestion;

@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using AccountMetadata.Grains;
-using AccountMetadata.Runtime;
 using AccountMetadata.Silo.Kafka;
-using AccountMetadata.Silo.Runtime;
 using AccountMetadata.Silo.Schemas;
-using AccountMetadata.Silo.Storage.DynamoDb;
+using AccountMetadata.Persistence.DynamoDB;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
@@ -15,11 +13,12 @@ namespace AccountMetadata.Silo.Ingestion;
 /// <list type="bullet">
 /// <item>A poll batch is parsed (Utf8JsonReader), checked against the namespace schemas, grouped by account, and each
 /// account grain gets one call with all its updates. Anything that cannot be applied goes to the dead-letter topic.</item>
-/// <item>At least once, never loss: a batch's offsets are committed only once its grain calls are done and storage's
-/// durability watermark covers their writes. A crash replays from the last commit; last-writer-wins makes it harmless.</item>
+/// <item>At least once, never loss: a batch's offsets are committed only once every grain call it made has returned,
+/// and an account grain returns only once what it applied is durable in DynamoDB, on whichever silo the grain lives.
+/// A crash replays from the last commit; last-writer-wins makes it harmless.</item>
 /// <item>Backpressure: partitions pause while too many batches are in flight or too much state waits for DynamoDB.</item>
-/// <item>Rebalance: a revoked partition's writes are flushed and committed, then its accounts' grains deactivate,
-/// because the partition's new owner is now the only writer of those accounts.</item>
+/// <item>Rebalance: a revoked partition's in-flight batches finish (their writes durable) and are committed. Grains
+/// stay where Orleans placed them: every silo's consumer writes to the account's one activation.</item>
 /// </list>
 /// All consumer calls happen on one dedicated thread; grain calls run on the thread pool.
 /// </summary>
@@ -27,12 +26,10 @@ public sealed partial class KafkaIngestionService(
     KafkaOptions kafka,
     IngestionOptions options,
     IGrainFactory grains,
-    GrainRuntime runtime,
     DynamoAccountStorage storage,
     NamespaceSchemaRegistry schemas,
     NameInterner names,
     IngestionMetrics metrics,
-    PartitionOwnership ownership,
     TimeProvider time,
     ILogger<KafkaIngestionService> logger) : BackgroundService
 {
@@ -44,7 +41,6 @@ public sealed partial class KafkaIngestionService(
     private readonly Dictionary<int, (long Offset, DateTimeOffset At)> _committed = [];
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private IProducer<byte[]?, byte[]>? _deadLetters;
-    private int _partitionCount;
     private bool _paused;
     private int _pausedAssignmentCount;
     private long _lastCommit = Stopwatch.GetTimestamp();
@@ -81,7 +77,7 @@ public sealed partial class KafkaIngestionService(
         _consumer = consumer;
         _deadLetters = deadLetters;
         consumer.Subscribe(kafka.IngestTopic);
-        LogStarted(logger, kafka.IngestTopic, kafka.ConsumerGroup);
+        LogStarted(logger, kafka.IngestTopic, kafka.ConsumerGroup, KafkaLibrary.Version);
 
         var batch = new List<ConsumeResult<byte[]?, byte[]?>>(options.MaxBatchMessages);
         try
@@ -117,7 +113,7 @@ public sealed partial class KafkaIngestionService(
         }
 
         Drain();
-        consumer.Close(); // leaves the group (revoking, which deactivates this silo's account grains)
+        consumer.Close(); // leaves the group, so the partitions move to the other silos at once
         deadLetters.Flush(TimeSpan.FromSeconds(10));
         _consumer = null;
     }
@@ -219,7 +215,7 @@ public sealed partial class KafkaIngestionService(
                     }
                     else
                     {
-                        var result = await grain.ApplyAsync(step.Updates.ToArray()).ConfigureAwait(false);
+                        var result = await grain.ApplyAsync(new Immutable<FeatureUpdate[]>(step.Updates.ToArray())).ConfigureAwait(false);
                         metrics.Applied.Add(result.Applied);
                         metrics.IgnoredAsOlder.Add(result.IgnoredAsOlder);
                         metrics.Replayed.Add(result.Replayed);
@@ -256,24 +252,16 @@ public sealed partial class KafkaIngestionService(
         return _deadLetters!.ProduceAsync(kafka.DeadLetterTopic, new Message<byte[]?, byte[]> { Key = source.Message.Key, Value = envelope });
     }
 
-    /// <summary>Commits the offsets of the oldest batches whose work is done and whose writes are durable.</summary>
+    /// <summary>
+    /// Commits the offsets of the oldest batches whose grain calls have all returned, which the grains do only once
+    /// their writes are durable.
+    /// </summary>
     private void CommitDurable(bool force)
     {
-        var durable = storage.DurableWatermark;
         while (_inFlight.Count > 0)
         {
             var head = _inFlight.Peek();
             if (!head.Completion.IsCompletedSuccessfully)
-            {
-                break;
-            }
-
-            if (head.Sequence < 0)
-            {
-                head.Sequence = storage.LastSequence; // every write of this batch is numbered at or below this
-            }
-
-            if (head.Sequence > durable)
             {
                 break;
             }
@@ -329,10 +317,12 @@ public sealed partial class KafkaIngestionService(
         var dirty = storage.DirtyNamespaces;
         var bytes = storage.DirtyBytes;
         var uncommitted = UncommittedMessages();
-        string? reason = busy >= options.MaxBatchesInFlight ? $"{busy} batches waiting for grain calls"
-            : dirty >= options.PauseAtDirtyNamespaces ? $"{dirty} namespaces waiting for DynamoDB"
+        // Storage first: grain calls wait for durability, so a slow DynamoDB also fills the batches in flight, and
+        // the operator should read the cause, not the symptom.
+        string? reason = dirty >= options.PauseAtDirtyNamespaces ? $"{dirty} namespaces waiting for DynamoDB"
             : bytes >= options.PauseAtDirtyBytes ? $"{bytes} bytes waiting for DynamoDB"
             : uncommitted >= options.PauseAtUncommittedMessages ? $"{uncommitted} consumed messages waiting for DynamoDB"
+            : busy >= options.MaxBatchesInFlight ? $"{busy} batches waiting for grain calls"
             : null;
         var assignment = consumer.Assignment;
         if (reason is not null)
@@ -389,26 +379,23 @@ public sealed partial class KafkaIngestionService(
     private void OnAssigned(List<TopicPartition> assigned)
     {
         int[] partitions = [.. assigned.Select(p => p.Partition.Value)];
-        ownership.Assign(partitions, PartitionCount());
         LogAssigned(logger, partitions);
         _pausedAssignmentCount = -1; // re-pause the new assignment if backpressure is on
     }
 
     /// <summary>
-    /// Revoked (or lost) partitions: finish their work, flush, commit what is durable, then deactivate their accounts'
-    /// grains, since the partitions' new owner is now the only one that may write those accounts.
+    /// Revoked (or lost) partitions: let their in-flight batches finish (each grain call returns once durable) and
+    /// commit them, so the partitions' next owner replays as little as possible.
     /// </summary>
     private void OnRevoked(List<TopicPartitionOffset> revoked, bool commit)
     {
         int[] revokedPartitions = [.. revoked.Select(p => p.Partition.Value)];
         LogRevoked(logger, revokedPartitions, commit);
-        var timeout = options.RevokeFlushTimeout;
         try
         {
-            Task.WhenAll(_inFlight.Select(b => b.Completion)).Wait(timeout);
-            storage.WaitForDurabilityAsync(storage.LastSequence, CancellationToken.None).Wait(timeout);
+            Task.WhenAll(_inFlight.Select(b => b.Completion)).Wait(options.RevokeFlushTimeout);
         }
-#pragma warning disable CA1031 // a slow or failing flush must not stop the rebalance: the new owner replays what is not committed
+#pragma warning disable CA1031 // a slow or failing batch must not stop the rebalance: the new owner replays what is not committed
         catch (Exception exception)
 #pragma warning restore CA1031
         {
@@ -421,7 +408,6 @@ public sealed partial class KafkaIngestionService(
         }
 
         var gone = revoked.Select(p => p.Partition.Value).ToHashSet();
-        ownership.Revoke(gone); // reads arriving from now on no longer keep these accounts in memory
         _toCommit.Clear();
         foreach (var batch in _inFlight)
         {
@@ -436,27 +422,10 @@ public sealed partial class KafkaIngestionService(
             metrics.Partitions.TryRemove(partition, out _);
             _committed.Remove(partition);
         }
-
-        var partitions = PartitionCount();
-        runtime.CatalogOf<IAccountGrain>()
-            .DeactivateAllAsync(DeactivationReason.OwnershipLost, key => gone.Contains(KafkaPartitioner.PartitionOf(key, partitions)))
-            .Wait(timeout);
     }
 
     /// <summary>Consumed, not yet committed: what a crash now would make the next owner replay.</summary>
     private long UncommittedMessages() => _inFlight.Sum(b => (long)b.Messages);
-
-    private int PartitionCount()
-    {
-        if (_partitionCount > 0)
-        {
-            return _partitionCount;
-        }
-
-        using var admin = new AdminClientBuilder(KafkaClientConfigs.Admin(kafka)).Build();
-        var metadata = admin.GetMetadata(kafka.IngestTopic, TimeSpan.FromSeconds(10));
-        return _partitionCount = metadata.Topics.Single().Partitions.Count;
-    }
 
     /// <summary>On stop: let outstanding work finish, make it durable, commit it.</summary>
     private void Drain()
@@ -465,7 +434,6 @@ public sealed partial class KafkaIngestionService(
         try
         {
             Task.WhenAll(_inFlight.Select(b => b.Completion)).Wait(TimeSpan.FromSeconds(30));
-            storage.WaitForDurabilityAsync(storage.LastSequence, CancellationToken.None).Wait(TimeSpan.FromSeconds(30));
         }
 #pragma warning disable CA1031 // whatever is not durable is simply not committed, and is replayed on the next start
         catch (Exception exception)
@@ -483,8 +451,8 @@ public sealed partial class KafkaIngestionService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion stopped: drained and committed in {Milliseconds} ms; {Uncommitted} consumed messages left uncommitted (replayed by the next owner)")]
     private static partial void LogDrained(ILogger logger, long milliseconds, long uncommitted);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Ingesting from {Topic} in group {Group}")]
-    private static partial void LogStarted(ILogger logger, string topic, string group);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingesting from {Topic} in group {Group} (librdkafka {LibrdkafkaVersion})")]
+    private static partial void LogStarted(ILogger logger, string topic, string group, string librdkafkaVersion);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Partitions assigned: {Partitions}")]
     private static partial void LogAssigned(ILogger logger, int[] partitions);
@@ -493,7 +461,7 @@ public sealed partial class KafkaIngestionService(
     private static partial void LogRevoked(ILogger logger, int[] partitions, bool commit);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka: {Code} {Reason}")]
-    private static partial void LogKafkaError(ILogger logger, ErrorCode code, string reason);
+    private static partial void LogKafkaError(ILogger logger, Confluent.Kafka.ErrorCode code, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offset commit failed ({Reason}); retrying with the next commit")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, string reason);

@@ -45,7 +45,7 @@ public static class KafkaClientConfigs
     private static T Apply<T>(T config, KafkaOptions options)
         where T : ClientConfig
     {
-        LibrdkafkaLoader.Use(options.LibrdkafkaPath);
+        _ = KafkaLibrary.Version;
         if (options.Profile == KafkaClientProfile.Local)
         {
             foreach (var (key, value) in LocalBrokerSettings)

@@ -9,9 +9,6 @@ public sealed class KafkaOptions
 
     public KafkaClientProfile Profile { get; set; } = KafkaClientProfile.Production;
 
-    /// <summary>The librdkafka shared object; empty means LIBRDKAFKA_PATH or the stack's build cache.</summary>
-    public string? LibrdkafkaPath { get; set; }
-
     public string IngestTopic { get; set; } = "account-features";
 
     public string DeadLetterTopic { get; set; } = "account-features-dlq";

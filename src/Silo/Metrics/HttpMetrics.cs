@@ -1,3 +1,5 @@
+using AccountMetadata.Diagnostics;
+
 namespace AccountMetadata.Silo.Metrics;
 
 /// <summary>Requests served by the public API (not the dashboard, health or metrics endpoints).</summary>

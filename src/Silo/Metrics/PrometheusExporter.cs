@@ -1,42 +1,27 @@
 using System.Globalization;
 using System.Text;
 using AccountMetadata.Silo.Ingestion;
-using AccountMetadata.Silo.Runtime;
-using AccountMetadata.Silo.Storage.DynamoDb;
+using AccountMetadata.Persistence.DynamoDB;
+
+using AccountMetadata.Diagnostics;
 
 namespace AccountMetadata.Silo.Metrics;
 
 /// <summary>Renders the silo's metrics in Prometheus' text exposition format (version 0.0.4) for <c>/metrics</c>.</summary>
-public sealed class PrometheusExporter(GrainRuntime runtime, DynamoAccountStorage storage, IngestionMetrics ingestion, HttpMetrics http)
+public sealed class PrometheusExporter(GrainActivationCounts grains, DynamoAccountStorage storage, IngestionMetrics ingestion, HttpMetrics http)
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
     public string Render()
     {
         var text = new StringBuilder(8 * 1024);
-        Help(text, "grain_activations", "gauge", "Active grain activations by type.");
-        foreach (var catalog in runtime.Catalogs)
+        Help(text, "grain_activations", "gauge", "Active grain activations on this silo by type (Orleans' count).");
+        foreach (var count in grains.Latest)
         {
-            Sample(text, "grain_activations", catalog.ActiveCount, ("type", catalog.GrainType));
+            Sample(text, "grain_activations", count.Active, ("type", count.Type));
         }
 
-        Counters(text, "grain_activations_created_total", "Activations created by type.", c => c.Metrics.Activations.Value);
-        Counters(text, "grain_deactivations_total", "Deactivations by type.", c => c.Metrics.Deactivations.Value);
-
-        // Each family's samples must be contiguous in the exposition format.
-        MethodCounters(text, "grain_calls_total", "Grain calls by type and method.", m => m.Calls.Value);
-        MethodCounters(text, "grain_call_errors_total", "Grain calls that threw, by type and method.", m => m.Errors.Value);
-        Help(text, "grain_call_duration_seconds", "histogram", "Grain call latency by type and method.");
         Span<long> counts = stackalloc long[LatencyHistogram.BucketCount];
-        foreach (var catalog in runtime.Catalogs)
-        {
-            foreach (var method in catalog.Metrics.Methods)
-            {
-                method.Latency.CopyCounts(counts);
-                Histogram(text, "grain_call_duration_seconds", counts, ("type", catalog.GrainType), ("method", method.Method.Name));
-            }
-        }
-
         var m = storage.Metrics;
         Single(text, "storage_namespace_changes_total", "counter", "Namespace changes handed to storage (before coalescing).", m.NamespaceChanges.Value);
         Single(text, "storage_item_writes_total", "counter", "DynamoDB items put or deleted (after coalescing).", m.ItemWrites.Value);
@@ -96,26 +81,6 @@ public sealed class PrometheusExporter(GrainRuntime runtime, DynamoAccountStorag
         Histogram(text, "ingest_commit_duration_seconds", counts);
     }
 
-    private void Counters(StringBuilder text, string name, string help, Func<GrainCatalog, long> value)
-    {
-        Help(text, name, "counter", help);
-        foreach (var catalog in runtime.Catalogs)
-        {
-            Sample(text, name, value(catalog), ("type", catalog.GrainType));
-        }
-    }
-
-    private void MethodCounters(StringBuilder text, string name, string help, Func<GrainMethodMetrics, long> value)
-    {
-        Help(text, name, "counter", help);
-        foreach (var catalog in runtime.Catalogs)
-        {
-            foreach (var method in catalog.Metrics.Methods)
-            {
-                Sample(text, name, value(method), ("type", catalog.GrainType), ("method", method.Method.Name));
-            }
-        }
-    }
 
     private static void Single(StringBuilder text, string name, string type, string help, double value)
     {

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Reflection;
 using AccountMetadata.Silo.Ingestion;
-using AccountMetadata.Silo.Storage.DynamoDb;
+using AccountMetadata.Persistence.DynamoDB;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 

@@ -44,7 +44,7 @@ public sealed class DashboardBrowserTests
         driver.FindElement(By.CssSelector("#key-form button")).Click();
 
         wait.Until(d => d.FindElements(By.CssSelector("#silo-cards .card")).Count >= 5);
-        wait.Until(d => d.FindElement(By.Id("grain-methods")).Text.Contains("AccountGrain.GetNamespaceAsync", StringComparison.Ordinal));
+        wait.Until(d => d.FindElement(By.Id("grain-types")).Text.Contains("AccountGrain", StringComparison.Ordinal));
         wait.Until(d => d.FindElement(By.Id("ingestion-cards")).Text.Contains("applied", StringComparison.Ordinal)
                         && d.FindElements(By.CssSelector("#partitions tbody tr")).Count == 8);
         Assert.Contains("AccountGrain", driver.FindElement(By.Id("grain-types")).Text, StringComparison.Ordinal);

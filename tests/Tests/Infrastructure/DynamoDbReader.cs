@@ -1,5 +1,5 @@
 using AccountMetadata.Grains;
-using AccountMetadata.Silo.Storage.DynamoDb;
+using AccountMetadata.Persistence.DynamoDB;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 

@@ -1,4 +1,4 @@
-using AccountMetadata.Silo.Storage.DynamoDb;
+using AccountMetadata.Persistence.DynamoDB;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;

@@ -6,7 +6,8 @@ namespace AccountMetadata.Tests.Infrastructure;
 /// <summary>
 /// librdkafka's own in-process mock cluster: speaks the modern protocol (ApiVersions, headers, idempotence) that the
 /// local 0.9 broker lacks. It keeps only ~5 MiB per partition, so tests that use it keep their volumes small.
-/// Bound through function pointers on the same librdkafka the clients use, so no second copy is loaded.
+/// Bound through function pointers on the same librdkafka the clients use (the one Confluent.Kafka loaded from
+/// librdkafka.redist, found in the process's memory map), so no second copy is loaded.
 /// </summary>
 public sealed unsafe class MockKafkaCluster : IDisposable
 {
@@ -19,9 +20,7 @@ public sealed unsafe class MockKafkaCluster : IDisposable
 
     public MockKafkaCluster(int brokers = 1)
     {
-        var path = StackEndpoints.Current.LibrdkafkaPath;
-        LibrdkafkaLoader.Use(path);
-        var library = NativeLibrary.Load(path);
+        var library = NativeLibrary.Load(LoadedLibrdkafkaPath());
         var confNew = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(library, "rd_kafka_conf_new");
         var kafkaNew = (delegate* unmanaged<int, IntPtr, byte*, nuint, IntPtr>)NativeLibrary.GetExport(library, "rd_kafka_new");
         var clusterNew = (delegate* unmanaged<IntPtr, int, IntPtr>)NativeLibrary.GetExport(library, "rd_kafka_mock_cluster_new");
@@ -57,7 +56,6 @@ public sealed unsafe class MockKafkaCluster : IDisposable
     {
         BootstrapServers = BootstrapServers,
         Profile = KafkaClientProfile.Production,
-        LibrdkafkaPath = StackEndpoints.Current.LibrdkafkaPath,
         ClientSettings = { ["session.timeout.ms"] = "6000" },
     };
 
@@ -76,6 +74,17 @@ public sealed unsafe class MockKafkaCluster : IDisposable
         {
             Marshal.FreeCoTaskMem(name);
         }
+    }
+
+    /// <summary>The librdkafka shared object Confluent.Kafka loaded (it picks one of several bundled builds).</summary>
+    private static string LoadedLibrdkafkaPath()
+    {
+        _ = KafkaLibrary.Version; // makes Confluent.Kafka load it
+        return File.ReadLines("/proc/self/maps")
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length >= 6 && fields[5].Contains("librdkafka", StringComparison.Ordinal))
+            .Select(fields => fields[5])
+            .First();
     }
 
     public void Dispose()

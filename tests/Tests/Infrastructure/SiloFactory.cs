@@ -1,16 +1,18 @@
-using AccountMetadata.Runtime;
-using AccountMetadata.Silo.Runtime;
-using AccountMetadata.Silo.Storage.DynamoDb;
+using AccountMetadata.Persistence.DynamoDB;
 using Amazon.DynamoDBv2;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using AccountMetadata.Grains;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans;
+using Orleans.Runtime;
 
 namespace AccountMetadata.Tests.Infrastructure;
 
 /// <summary>
-/// A silo (grain runtime, storage, API) in the test process, on the real DynamoDB Local, with a table of its own.
-/// Disposing it stops the host gracefully, which flushes everything, like a real silo shutdown.
+/// A silo (Orleans, the account storage, the API) in the test process, on the real DynamoDB Local, with a table of
+/// its own and a silo port of its own (localhost clustering: a one-silo cluster). Disposing it stops the host
+/// gracefully, which flushes everything, like a real silo shutdown.
 /// </summary>
 public sealed class SiloFactory(string tableName, IReadOnlyDictionary<string, string?>? settings = null, Func<IServiceProvider, IAmazonDynamoDB>? dynamoDb = null)
     : WebApplicationFactory<Program>
@@ -29,7 +31,28 @@ public sealed class SiloFactory(string tableName, IReadOnlyDictionary<string, st
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
-    public GrainRuntime Runtime => Services.GetRequiredService<GrainRuntime>();
+    /// <summary>Account grain activations in this silo's activation directory.</summary>
+    public async Task<int> ActiveAccountsAsync() => (await AccountActivationsAsync()).Count;
+
+    /// <summary>Whether the account has an activation in this silo, without activating it.</summary>
+    public async Task<bool> IsActiveAsync(string accountId)
+    {
+        var id = Grains.GetGrain<IAccountGrain>(accountId).GetGrainId();
+        return (await AccountActivationsAsync()).Any(s => s.GrainId == id);
+    }
+
+    /// <summary>
+    /// Read from the silo's activation directory (detailed statistics), not from Orleans' activation counters: those
+    /// are per process, and the test process runs many silos at once.
+    /// </summary>
+    private async Task<List<DetailedGrainStatistic>> AccountActivationsAsync()
+    {
+        var silo = Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        var statistics = await Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics([AccountGrainType], [silo]);
+        return [.. statistics];
+    }
+
+    private static readonly string AccountGrainType = Orleans.Serialization.TypeSystem.RuntimeTypeNameFormatter.Format(typeof(AccountGrain));
 
     public DynamoAccountStorage Storage => Services.GetRequiredService<DynamoAccountStorage>();
 
@@ -47,7 +70,8 @@ public sealed class SiloFactory(string tableName, IReadOnlyDictionary<string, st
         // Kafka: topics and group of this silo's own (auto-created by the local broker), ingestion off unless asked.
         var kafka = StackEndpoints.Current;
         builder.UseSetting("Kafka:BootstrapServers", kafka.KafkaBootstrap);
-        builder.UseSetting("Kafka:LibrdkafkaPath", kafka.LibrdkafkaPath);
+        builder.UseSetting("Cluster:SiloPort", LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Cluster:ClusterId", TableName);
         builder.UseSetting("Kafka:IngestTopic", IngestTopic);
         builder.UseSetting("Kafka:DeadLetterTopic", DeadLetterTopic);
         builder.UseSetting("Kafka:ConsumerGroup", ConsumerGroup);

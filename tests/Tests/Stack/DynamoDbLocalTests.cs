@@ -1,4 +1,4 @@
-using AccountMetadata.Silo.Storage.DynamoDb;
+using AccountMetadata.Persistence.DynamoDB;
 using AccountMetadata.Tests.Infrastructure;
 using Amazon.DynamoDBv2.Model;
 

@@ -15,7 +15,7 @@ public sealed class StackScriptTests
             var pids = (await File.ReadAllLinesAsync(Path.Combine(stackDirectory, "pids")))
                 .Select(line => int.Parse(line.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture))
                 .ToArray();
-            Assert.Equal(3, pids.Length); // ZooKeeper, Kafka, DynamoDB Local
+            Assert.Equal(4, pids.Length); // ZooKeeper, Kafka, DynamoDB Local, Redis
             Assert.All(pids, pid => Assert.True(IsAlive(pid), $"pid {pid} should run after up"));
             var endpoints = await File.ReadAllTextAsync(Path.Combine(stackDirectory, "endpoints.env"));
             Assert.DoesNotContain(StackEndpoints.Current.KafkaBootstrap, endpoints, StringComparison.Ordinal);

@@ -1,11 +1,17 @@
 using AccountMetadata.Grains;
-using AccountMetadata.Runtime;
 using AccountMetadata.Tests.Infrastructure;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 using Amazon.DynamoDBv2;
 
 namespace AccountMetadata.Tests.Storage;
 
-/// <summary>Write-behind against DynamoDB Local: coalescing, retries, failures, durability, deactivation.</summary>
+/// <summary>
+/// Write-behind against DynamoDB Local: coalescing, retries, failures, durability, deactivation. The flush interval
+/// is an hour here, so nothing is written unless a test flushes (or a deactivation asks for it); a grain's apply
+/// returns only once its change is durable, so the tests start applies, flush, then await them.
+/// </summary>
 public sealed class WriteBehindStorageTests
 {
     private static readonly Dictionary<string, string?> ManualFlushOnly = new()
@@ -20,18 +26,19 @@ public sealed class WriteBehindStorageTests
     {
         await using var silo = new SiloFactory(StackEndpoints.UniqueName("coalesce"), ManualFlushOnly);
         var grain = silo.Grains.GetGrain<IAccountGrain>("acc-1");
-        for (var i = 1; i <= 50; i++)
-        {
-            var result = await grain.ApplyAsync(new[] { new FeatureUpdate("orders", "total_orders", i.ToString(System.Globalization.CultureInfo.InvariantCulture), i) });
-            Assert.Equal(1, result.Applied);
-        }
+        var applies = Enumerable.Range(1, 50)
+            .Select(i => grain.ApplyAsync(Updates(new FeatureUpdate("orders", "total_orders", i.ToString(System.Globalization.CultureInfo.InvariantCulture), i))))
+            .ToList();
+        await Eventually.Until(async () => (await grain.GetNamespaceAsync("orders"))?.ValueAt(0), v => v == "50", TimeSpan.FromSeconds(30), "all 50 applied in memory");
 
-        Assert.Equal(50, silo.Storage.Metrics.NamespaceChanges.Value);
         Assert.Equal(0, silo.Storage.Metrics.ItemWrites.Value);
+        Assert.DoesNotContain(applies, a => a.IsCompleted); // none is acknowledged before it is durable
         Assert.True(silo.Storage.DurableWatermark < silo.Storage.LastSequence);
 
         await silo.Storage.FlushAsync(CancellationToken.None);
+        var results = await Task.WhenAll(applies).WaitAsync(TimeSpan.FromSeconds(30));
 
+        Assert.Equal(50, results.Sum(r => r.Applied + r.IgnoredAsOlder));
         Assert.Equal(1, silo.Storage.Metrics.ItemWrites.Value);
         Assert.Equal(1, silo.Storage.Metrics.BatchCalls.Value);
         Assert.Equal(silo.Storage.LastSequence, silo.Storage.DurableWatermark);
@@ -48,9 +55,10 @@ public sealed class WriteBehindStorageTests
         var table = FaultInjectingDynamoDbClient.NewTable();
         var client = new FaultInjectingDynamoDbClient(faultyCalls: 2, throttle: false);
         await using var silo = new SiloFactory(table, ManualFlushOnly, _ => client);
-        await ApplyToAccountsAsync(silo, 10);
+        var applies = await ApplyToAccountsAsync(silo, 10);
 
         await silo.Storage.FlushAsync(CancellationToken.None);
+        await Task.WhenAll(applies).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(2, client.FaultsInjected);
         Assert.True(silo.Storage.Metrics.UnprocessedRetries.Value >= 5);
@@ -65,7 +73,7 @@ public sealed class WriteBehindStorageTests
         var table = FaultInjectingDynamoDbClient.NewTable();
         var client = new FaultInjectingDynamoDbClient(faultyCalls: int.MaxValue, throttle: true);
         await using var silo = new SiloFactory(table, ManualFlushOnly, _ => client);
-        await ApplyToAccountsAsync(silo, 3);
+        var applies = await ApplyToAccountsAsync(silo, 3);
 
         await silo.Storage.FlushAsync(CancellationToken.None);
 
@@ -75,9 +83,11 @@ public sealed class WriteBehindStorageTests
         Assert.Equal(0, silo.Storage.DurableWatermark);
         Assert.True(silo.Grains.GetGrain<IAccountGrain>("acc-0") is var g && !(await g.InspectAsync()).Namespaces[0].IsDurable);
         Assert.Equal(0, await DynamoDbReader.CountItemsAsync(client, table));
+        Assert.DoesNotContain(applies, a => a.IsCompleted);
 
         client.Healthy = true;
         await silo.Storage.FlushAsync(CancellationToken.None);
+        await Task.WhenAll(applies).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(0, silo.Storage.DirtyNamespaces);
         Assert.Equal(silo.Storage.LastSequence, silo.Storage.DurableWatermark);
@@ -85,22 +95,29 @@ public sealed class WriteBehindStorageTests
     }
 
     [Fact]
-    public async Task Deactivation_waits_until_the_grain_state_is_durable()
+    public async Task An_account_is_not_collected_while_a_change_is_not_durable()
     {
         await using var silo = new SiloFactory(StackEndpoints.UniqueName("deactivate"), ManualFlushOnly);
         var grain = silo.Grains.GetGrain<IAccountGrain>("acc-d");
-        await grain.ApplyAsync(new[] { new FeatureUpdate("segments", "segment", "gold", 1) });
-        Assert.True(silo.Runtime.CatalogOf<IAccountGrain>().IsActive("acc-d"));
+        var apply = grain.ApplyAsync(Updates(new FeatureUpdate("segments", "segment", "gold", 1)));
+        await Eventually.Until(() => silo.Storage.DirtyNamespaces == 1, TimeSpan.FromSeconds(30), "the change handed to storage");
+        var management = silo.Grains.GetGrain<IManagementGrain>(0);
 
-        // Nothing flushes on a timer here: only the deactivation's wait for durability can trigger the write.
-        await silo.Runtime.CatalogOf<IAccountGrain>().DeactivateAsync("acc-d", DeactivationReason.IdleTimeout)
-            .WaitAsync(TimeSpan.FromSeconds(30));
+        // Collection takes idle activations only; this one has a call waiting for its write.
+        await management.ForceActivationCollection(TimeSpan.Zero);
+        Assert.True(await silo.IsActiveAsync("acc-d"));
+        Assert.False(apply.IsCompleted);
 
-        Assert.False(silo.Runtime.CatalogOf<IAccountGrain>().IsActive("acc-d"));
+        await silo.Storage.FlushAsync(CancellationToken.None);
+        Assert.Equal(1, (await apply.WaitAsync(TimeSpan.FromSeconds(30))).Applied);
+        await management.ForceActivationCollection(TimeSpan.Zero);
+        await Eventually.Until(async () => !await silo.IsActiveAsync("acc-d"), TimeSpan.FromSeconds(30), "collected once durable");
+
         using var client = SiloFactory.CreateDynamoDbClient();
         var stored = await DynamoDbReader.ReadAccountAsync(client, silo.TableName, "acc-d");
         Assert.True(stored["segments"].TryGetValue("segment", out var segment));
         Assert.Equal("gold", segment);
+        Assert.Equal("gold", (await grain.GetNamespaceAsync("segments"))?.ValueAt(0)); // a new activation loads it back
     }
 
     [Fact]
@@ -108,24 +125,32 @@ public sealed class WriteBehindStorageTests
     {
         await using var silo = new SiloFactory(StackEndpoints.UniqueName("delete"), ManualFlushOnly);
         var grain = silo.Grains.GetGrain<IAccountGrain>("acc-x");
-        await grain.ApplyAsync(new[] { new FeatureUpdate("orders", "n", "1", 1), new FeatureUpdate("rewards", "points", "9", 1) });
+        var apply = grain.ApplyAsync(Updates(new FeatureUpdate("orders", "n", "1", 1), new FeatureUpdate("rewards", "points", "9", 1)));
+        await Eventually.Until(() => silo.Storage.DirtyNamespaces == 2, TimeSpan.FromSeconds(30), "two namespaces dirty");
         await silo.Storage.FlushAsync(CancellationToken.None);
+        await apply.WaitAsync(TimeSpan.FromSeconds(30));
         using var client = SiloFactory.CreateDynamoDbClient();
         Assert.Equal(2, (await DynamoDbReader.ReadAccountAsync(client, silo.TableName, "acc-x")).Count);
 
-        Assert.True(await grain.DeleteAsync());
-        Assert.Empty(await grain.GetAllAsync());
+        var delete = grain.DeleteAsync();
+        await Eventually.Until(() => silo.Storage.DirtyNamespaces == 2, TimeSpan.FromSeconds(30), "two tombstones dirty");
+        Assert.Empty((await grain.GetAllAsync()).Value);
         await silo.Storage.FlushAsync(CancellationToken.None);
+        Assert.True(await delete.WaitAsync(TimeSpan.FromSeconds(30)));
 
         Assert.Empty(await DynamoDbReader.ReadAccountAsync(client, silo.TableName, "acc-x"));
         Assert.False(await grain.DeleteAsync());
     }
 
-    private static async Task ApplyToAccountsAsync(SiloFactory silo, int accounts)
+    /// <summary>Starts one apply per account and returns once all are in storage's dirty set (not yet durable).</summary>
+    private static async Task<List<Task<ApplyResult>>> ApplyToAccountsAsync(SiloFactory silo, int accounts)
     {
-        for (var i = 0; i < accounts; i++)
-        {
-            await silo.Grains.GetGrain<IAccountGrain>($"acc-{i}").ApplyAsync(new[] { new FeatureUpdate("orders", "total_orders", "1", 1) });
-        }
+        var applies = Enumerable.Range(0, accounts)
+            .Select(i => silo.Grains.GetGrain<IAccountGrain>($"acc-{i}").ApplyAsync(Updates(new FeatureUpdate("orders", "total_orders", "1", 1))))
+            .ToList();
+        await Eventually.Until(() => silo.Storage.DirtyNamespaces == accounts, TimeSpan.FromSeconds(30), $"{accounts} namespaces dirty");
+        return applies;
     }
+
+    private static Immutable<FeatureUpdate[]> Updates(params FeatureUpdate[] updates) => new(updates);
 }

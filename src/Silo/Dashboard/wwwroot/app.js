@@ -52,8 +52,7 @@ function render(s) {
     ["4xx/s", fmt.n(s.http.clientErrorsPerSecond)], ["5xx/s", fmt.n(s.http.serverErrorsPerSecond), s.http.serverErrorsPerSecond > 0 ? "bad" : ""],
     ["requests", fmt.n(s.http.requestsTotal)],
   ]);
-  rows("grain-types", s.grainTypes, (t) => [t.type, fmt.n(t.active), fmt.n(t.callsPerSecond), fmt.n(t.activationsPerSecond), fmt.n(t.deactivationsPerSecond)]);
-  rows("grain-methods", s.methods, (m) => [`${m.type}.${m.method}${m.isReadOnly ? " (read-only)" : ""}`, fmt.n(m.callsPerSecond), fmt.ms(m.p50Ms), fmt.ms(m.p99Ms), fmt.n(m.errorsPerSecond), fmt.n(m.callsTotal), fmt.n(m.errorsTotal)]);
+  rows("grain-types", s.grainTypes, (t) => [t.type, fmt.n(t.active)]);
 
   const i = s.ingestion;
   $("ingestion-source").textContent = i.enabled ? `${i.topic} · group ${i.consumerGroup}` : "disabled";
@@ -78,7 +77,7 @@ function render(s) {
 }
 
 const series = [
-  ["API requests/s", (p) => p.requestsPerSecond], ["API p99 ms", (p) => p.httpP99Ms], ["grain calls/s", (p) => p.grainCallsPerSecond],
+  ["API requests/s", (p) => p.requestsPerSecond], ["API p99 ms", (p) => p.httpP99Ms],
   ["consumed/s", (p) => p.consumedPerSecond], ["applied features/s", (p) => p.appliedPerSecond], ["item writes/s", (p) => p.itemWritesPerSecond],
   ["dirty namespaces", (p) => p.dirtyNamespaces], ["consumer lag", (p) => p.totalLag], ["CPU %", (p) => p.cpuPercent],
   ["GC heap MiB", (p) => p.gcHeapBytes / 1048576], ["active grains", (p) => p.activeGrains],
@@ -130,7 +129,7 @@ async function inspect(event) {
   if (!id) return;
   try {
     const a = await api(`accounts/${encodeURIComponent(id)}?activate=${$("inspect-activate").checked}`);
-    if (!a.active) { result.textContent = `${a.accountId} is not active on this silo (owner partition ${a.ownerPartition}). Tick "load if not active" to load it from DynamoDB.`; return; }
+    if (!a.active) { result.textContent = `${a.accountId} is not active anywhere in the cluster. Tick "load if not active" to load it from DynamoDB.`; return; }
     if (!a.namespaces.length) { result.textContent = `${a.accountId} holds no features.`; return; }
     result.replaceChildren(...a.namespaces.map((ns) => {
       const section = document.createElement("div");

@@ -1,0 +1,23 @@
+namespace AccountMetadata.Persistence.DynamoDB;
+
+/// <summary>Configuration section <c>DynamoDb</c>.</summary>
+public sealed class DynamoDbOptions
+{
+    public const string SectionName = "DynamoDb";
+
+    /// <summary>Endpoint override (DynamoDB Local); empty means the AWS endpoint of <see cref="Region"/>.</summary>
+    public string? ServiceUrl { get; set; }
+
+    public string Region { get; set; } = "us-east-1";
+
+    public string TableName { get; set; } = "account-metadata";
+
+    /// <summary>
+    /// HTTP connections to DynamoDB, and account loads in flight at once. A cold silo activates accounts by the
+    /// thousand; unbounded, that is a connection storm that DynamoDB (Local, at least) answers with refusals.
+    /// </summary>
+    public int MaxConcurrentRequests { get; set; } = 64;
+
+    /// <summary>Create the table at start-up when it is missing (local and test stacks; production tables are provisioned).</summary>
+    public bool CreateTableIfMissing { get; set; }
+}

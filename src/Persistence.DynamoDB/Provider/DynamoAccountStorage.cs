@@ -1,0 +1,544 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using AccountMetadata.Grains;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
+using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Storage;
+
+namespace AccountMetadata.Persistence.DynamoDB;
+
+/// <summary>
+/// The account grains' Orleans grain storage (<see cref="IGrainStorage"/>): loads an account with one consistent
+/// Query, and persists write-behind. <c>WriteStateAsync</c> marks the grain's changed namespaces dirty, numbers the
+/// write and returns; <see cref="FlushAsync"/> (driven by <see cref="WriteBehindFlusher"/>) writes each dirty
+/// namespace's latest snapshot once, however many updates it absorbed, in BatchWriteItem calls of 25 with several in
+/// flight, retrying unprocessed and throttled items with jittered backoff. Nothing is dropped: an item that keeps
+/// failing stays dirty.
+/// <para>
+/// <see cref="DurableWatermark"/> is the largest sequence number W such that every write numbered W or lower is in
+/// DynamoDB; <see cref="WhenDurableAsync"/> waits for it, which is how a grain knows its changes are safe.
+/// </para>
+/// <para>
+/// The state type is fixed (<see cref="AccountState"/>): the provider maps its namespaces onto items of the account
+/// table rather than serialising the state as a blob, which is what makes coalesced partial writes possible.
+/// </para>
+/// </summary>
+public sealed partial class DynamoAccountStorage(
+    string name,
+    IAmazonDynamoDB client,
+    DynamoDbOptions options,
+    WriteBehindOptions writeBehind,
+    StorageMetrics metrics,
+    NameInterner interner,
+    ILogger<DynamoAccountStorage> logger) : IGrainStorage, IWriteBehindDurability, ILifecycleParticipant<ISiloLifecycle>, IDisposable
+{
+    private const int BatchSize = 25; // BatchWriteItem's limit
+
+    private readonly ConcurrentDictionary<NamespaceState, DirtyNamespace> _dirty = new(ReferenceEqualityComparer.Instance);
+    private readonly Lock _waitersGate = new();
+    private readonly List<(long Token, TaskCompletionSource Completion)> _waiters = [];
+    private readonly SemaphoreSlim _flushGate = new(1, 1);
+    private readonly SemaphoreSlim _loads = new(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
+    private long _lastSequence;
+    private long _registering;
+    private long _durableWatermark;
+    private long _dirtyBytes;
+    private WriteBehindFlusher? _flusher;
+
+    /// <summary>Raised (without blocking) when a flush should start before its interval: thresholds, waiters.</summary>
+    public event Action? FlushRequested;
+
+    public StorageMetrics Metrics => metrics;
+
+    public long LastSequence => Volatile.Read(ref _lastSequence);
+
+    public long DurableWatermark => Volatile.Read(ref _durableWatermark);
+
+    public int DirtyNamespaces => _dirty.Count;
+
+    public long DirtyBytes => Math.Max(0, Volatile.Read(ref _dirtyBytes));
+
+    /// <summary>Age of the longest-waiting dirty namespace, or zero.</summary>
+    public TimeSpan OldestDirtyAge
+    {
+        get
+        {
+            var oldest = long.MaxValue;
+            foreach (var entry in _dirty.Values)
+            {
+                oldest = Math.Min(oldest, entry.SinceTimestamp);
+            }
+
+            return oldest == long.MaxValue ? TimeSpan.Zero : Stopwatch.GetElapsedTime(oldest);
+        }
+    }
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        ReadStateAsync(stateName, grainId, grainState, CancellationToken.None);
+
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    {
+        var target = AccountStateOf(grainState);
+        var loaded = await LoadAsync(grainId.Key.ToString()!, cancellationToken).ConfigureAwait(false);
+        target.State = loaded ?? new AccountState();
+        target.RecordExists = loaded is not null;
+    }
+
+    /// <summary>Loads every namespace item of <paramref name="key"/>; null when the account has none.</summary>
+    public async Task<AccountState?> LoadAsync(string key, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var request = new QueryRequest
+        {
+            TableName = options.TableName,
+            ConsistentRead = true,
+            KeyConditionExpression = "account_id = :id",
+            ExpressionAttributeValues = new() { [":id"] = new AttributeValue { S = key } },
+        };
+        AccountState? state = null;
+        await _loads.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            do
+            {
+                var response = await client.QueryAsync(request, cancellationToken).ConfigureAwait(false);
+                foreach (var item in response.Items ?? [])
+                {
+                    var features = AccountItemCodec.FromItem(item, interner);
+                    state ??= new AccountState();
+                    state.Add(new NamespaceState(features, features) { ItemBytes = DynamoItemSize.Of(key, features) });
+                }
+
+                request.ExclusiveStartKey = response.LastEvaluatedKey;
+            }
+            while (request.ExclusiveStartKey is { Count: > 0 });
+        }
+        finally
+        {
+            _loads.Release();
+        }
+
+        metrics.StateLoads.Increment();
+        metrics.LoadLatency.RecordSince(started);
+        return state;
+    }
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        Register(grainId.Key.ToString()!, StateOf(AccountStateOf(grainState)));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Takes the namespaces of <paramref name="state"/> that changed since the last call into the dirty set and
+    /// numbers the change; the number is recorded on the state (<see cref="AccountState.LastWriteSequence"/>).
+    /// </summary>
+    public long Register(string key, AccountState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        long sequence;
+        var changes = 0;
+        // The watermark computation skips a round while a registration is between taking its sequence number and
+        // entering the dirty set, so it can never declare a number durable that it has not seen yet.
+        Interlocked.Increment(ref _registering);
+        try
+        {
+            sequence = Interlocked.Increment(ref _lastSequence);
+            foreach (var ns in state.Namespaces)
+            {
+                if (ns.HasUnsavedChange)
+                {
+                    MarkDirty(key, ns, sequence);
+                    changes++;
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _registering);
+        }
+
+        metrics.NamespaceChanges.Add(changes);
+        state.ClearChanged();
+        state.LastWriteSequence = sequence;
+        if (_dirty.Count >= writeBehind.FlushAtDirtyNamespaces || DirtyBytes >= writeBehind.FlushAtDirtyBytes)
+        {
+            FlushRequested?.Invoke();
+        }
+
+        return sequence;
+    }
+
+    /// <summary>Erases the account: every namespace becomes a tombstone, deleted by the next flush.</summary>
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var target = AccountStateOf(grainState);
+        var state = StateOf(target);
+        state.MarkAllDeleted(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        Register(grainId.Key.ToString()!, state);
+        target.RecordExists = false;
+        return Task.CompletedTask;
+    }
+
+    public void Participate(ISiloLifecycle lifecycle)
+    {
+        ArgumentNullException.ThrowIfNull(lifecycle);
+        // The stage Orleans' own storage providers use: started before grains can activate, stopped after every grain
+        // has deactivated, so the final flush carries everything, and before the silo leaves the cluster.
+        lifecycle.Subscribe($"{nameof(DynamoAccountStorage)}-{name}", ServiceLifecycleStage.ApplicationServices, StartAsync, StopAsync);
+    }
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.CreateTableIfMissing)
+        {
+            await AccountTable.CreateIfMissingAsync(client, options.TableName, cancellationToken).ConfigureAwait(false);
+        }
+
+        _flusher = new WriteBehindFlusher(this, writeBehind, logger);
+        _flusher.Start();
+        LogStarted(logger, name, options.TableName);
+    }
+
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_flusher is { } flusher)
+        {
+            await flusher.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static AccountState StateOf(IGrainState<AccountState> grainState) =>
+        grainState.State ?? throw new InvalidOperationException("The grain's state was never read.");
+
+    private static IGrainState<AccountState> AccountStateOf<T>(IGrainState<T> grainState) =>
+        grainState as IGrainState<AccountState>
+        ?? throw new NotSupportedException($"{nameof(DynamoAccountStorage)} stores {nameof(AccountState)} only, not {typeof(T).Name}.");
+
+    public bool HasPendingWrites(AccountState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.HasChanges)
+        {
+            return true;
+        }
+
+        foreach (var ns in state.Namespaces)
+        {
+            if (ns.PendingSince > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public Task WhenDurableAsync(AccountState state, bool flushNow, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return WaitForDurabilityAsync(state.LastWriteSequence, flushNow, cancellationToken);
+    }
+
+    /// <summary>Completes when the write numbered <paramref name="writeToken"/> (and every earlier one) is durable.</summary>
+    public Task WaitForDurabilityAsync(long writeToken, bool flushNow, CancellationToken cancellationToken)
+    {
+        if (writeToken <= DurableWatermark)
+        {
+            return Task.CompletedTask;
+        }
+
+        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_waitersGate)
+        {
+            _waiters.Add((writeToken, completion));
+        }
+
+        if (flushNow)
+        {
+            FlushRequested?.Invoke();
+        }
+
+        return completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>One flush: writes every dirty namespace not already being written, then advances the watermark.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await _flushGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            var pending = new List<(NamespaceState Namespace, DirtyNamespace Entry)>(_dirty.Count);
+            foreach (var (ns, entry) in _dirty)
+            {
+                if (!entry.InFlight)
+                {
+                    entry.InFlight = true;
+                    pending.Add((ns, entry));
+                }
+            }
+
+            if (pending.Count > 0)
+            {
+                // Oldest first: when DynamoDB is the bottleneck, what waits longest goes first, and what changed
+                // recently keeps absorbing updates until its turn.
+                pending.Sort(static (a, b) => a.Entry.SinceTimestamp.CompareTo(b.Entry.SinceTimestamp));
+                await WriteAllAsync(pending, cancellationToken).ConfigureAwait(false);
+                metrics.Flushes.Increment();
+                metrics.FlushLatency.RecordSince(started);
+            }
+
+            AdvanceWatermark();
+        }
+        finally
+        {
+            _flushGate.Release();
+        }
+    }
+
+    private async Task WriteAllAsync(List<(NamespaceState Namespace, DirtyNamespace Entry)> pending, CancellationToken cancellationToken)
+    {
+        using var concurrency = new SemaphoreSlim(writeBehind.MaxConcurrentBatches);
+        var batches = new List<Task>((pending.Count / BatchSize) + 1);
+        try
+        {
+            for (var offset = 0; offset < pending.Count; offset += BatchSize)
+            {
+                await concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+                // Snapshots are taken when their batch is about to go, not when the flush started: a long flush
+                // then writes the latest state, and anything changed after this point is numbered above `seen`.
+                var seen = LastSequence;
+                var slice = new List<PendingWrite>(BatchSize);
+                for (var i = offset; i < Math.Min(offset + BatchSize, pending.Count); i++)
+                {
+                    slice.Add(new PendingWrite(pending[i].Namespace, pending[i].Entry, pending[i].Namespace.Current));
+                }
+
+                batches.Add(WriteBatchAsync(slice, seen, concurrency, cancellationToken));
+            }
+        }
+        finally
+        {
+            // Whatever happened (cancellation included), every write of this flush has ended before the next one
+            // may start, and whatever is still dirty is free to be picked up again.
+            await Task.WhenAll(batches).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            foreach (var (_, entry) in pending)
+            {
+                entry.InFlight = false;
+            }
+        }
+
+        await Task.WhenAll(batches).ConfigureAwait(false); // surfaces a batch's unexpected failure
+    }
+
+    private void MarkDirty(string accountId, NamespaceState ns, long sequence)
+    {
+        lock (ns)
+        {
+            if (ns.PendingSince == 0)
+            {
+                ns.PendingSince = sequence;
+            }
+
+            if (!ns.IsQueued)
+            {
+                ns.IsQueued = true;
+                _dirty[ns] = new DirtyNamespace(accountId, Stopwatch.GetTimestamp());
+                Interlocked.Add(ref _dirtyBytes, ns.ItemBytes);
+            }
+        }
+    }
+
+    private async Task WriteBatchAsync(List<PendingWrite> batch, long seen, SemaphoreSlim concurrency, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var byKey = new Dictionary<(string, string), PendingWrite>(batch.Count);
+            var requests = new List<WriteRequest>(batch.Count);
+            foreach (var write in batch)
+            {
+                byKey[(write.Entry.AccountId, write.Namespace.Name)] = write;
+                requests.Add(write.Snapshot.IsDeleted
+                    ? new WriteRequest(new DeleteRequest(AccountItemCodec.Key(write.Entry.AccountId, write.Namespace.Name)))
+                    : new WriteRequest(new PutRequest(AccountItemCodec.ToItem(write.Entry.AccountId, write.Snapshot))));
+            }
+
+            for (var attempt = 1; requests.Count > 0; attempt++)
+            {
+                List<WriteRequest>? unprocessed = null;
+                try
+                {
+                    metrics.BatchCalls.Increment();
+                    var response = await client.BatchWriteItemAsync(
+                        new BatchWriteItemRequest { RequestItems = new() { [options.TableName] = requests } },
+                        cancellationToken).ConfigureAwait(false);
+                    if (response.UnprocessedItems is not null && response.UnprocessedItems.TryGetValue(options.TableName, out var returned))
+                    {
+                        unprocessed = returned;
+                    }
+                }
+                catch (Exception exception) when (exception is AmazonDynamoDBException or AmazonServiceException or HttpRequestException or TaskCanceledException
+                                                  && !cancellationToken.IsCancellationRequested)
+                {
+                    if (exception is ProvisionedThroughputExceededException or RequestLimitExceededException)
+                    {
+                        metrics.Throttles.Increment();
+                    }
+
+                    LogBatchFailed(logger, exception, requests.Count, attempt);
+                    unprocessed = requests;
+                }
+
+                // DynamoDB hands unprocessed items back as new objects: match them to ours by key.
+                var left = unprocessed is null ? [] : unprocessed.Select(KeyOf).ToHashSet();
+                foreach (var request in requests)
+                {
+                    if (!left.Contains(KeyOf(request)))
+                    {
+                        Completed(byKey[KeyOf(request)], seen);
+                    }
+                }
+
+                if (left.Count == 0)
+                {
+                    return;
+                }
+
+                unprocessed = requests.Where(r => left.Contains(KeyOf(r))).ToList();
+
+                if (attempt >= writeBehind.MaxAttempts)
+                {
+                    metrics.FailedBatches.Increment();
+                    foreach (var request in unprocessed)
+                    {
+                        byKey[KeyOf(request)].Entry.InFlight = false; // stays dirty: the next flush tries again
+                    }
+
+                    return;
+                }
+
+                metrics.UnprocessedRetries.Add(unprocessed.Count);
+
+                requests = unprocessed;
+                await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            concurrency.Release();
+        }
+    }
+
+    private static (string, string) KeyOf(WriteRequest request)
+    {
+        var key = request.PutRequest?.Item ?? request.DeleteRequest.Key;
+        return (key[AccountTable.AccountIdAttribute].S, key[AccountTable.NamespaceAttribute].S);
+    }
+
+    private void Completed(PendingWrite write, long seen)
+    {
+        metrics.ItemWrites.Increment();
+        var ns = write.Namespace;
+        lock (ns)
+        {
+            ns.Durable = write.Snapshot.IsDeleted ? null : write.Snapshot;
+            if (ReferenceEquals(ns.Current, write.Snapshot))
+            {
+                ns.PendingSince = 0;
+                ns.IsQueued = false;
+                _dirty.TryRemove(ns, out _);
+                Interlocked.Add(ref _dirtyBytes, -ns.ItemBytes);
+            }
+            else
+            {
+                // Changed while in flight: what is left pending was numbered after `seen`.
+                ns.PendingSince = seen + 1;
+                write.Entry.InFlight = false;
+            }
+        }
+    }
+
+    private TimeSpan Backoff(int attempt)
+    {
+        // Exponential with full jitter (AWS's recommendation for contended retries).
+        var ceiling = Math.Min(writeBehind.MaxBackoff.TotalMilliseconds, writeBehind.InitialBackoff.TotalMilliseconds * Math.Pow(2, attempt - 1));
+        return TimeSpan.FromMilliseconds(ceiling * (0.5 + (Random.Shared.NextDouble() / 2)));
+    }
+
+    private void AdvanceWatermark()
+    {
+        for (var spin = new SpinWait(); ; spin.SpinOnce())
+        {
+            var last = LastSequence;
+            if (Interlocked.Read(ref _registering) != 0)
+            {
+                if (spin.Count > 100)
+                {
+                    return; // busy: the next flush advances it
+                }
+
+                continue;
+            }
+
+            var lowestPending = last + 1;
+            foreach (var ns in _dirty.Keys)
+            {
+                var since = ns.PendingSince;
+                if (since > 0 && since < lowestPending)
+                {
+                    lowestPending = since;
+                }
+            }
+
+            var watermark = lowestPending - 1;
+            if (watermark > Volatile.Read(ref _durableWatermark))
+            {
+                Volatile.Write(ref _durableWatermark, watermark);
+            }
+
+            break;
+        }
+
+        ReleaseWaiters();
+    }
+
+    private void ReleaseWaiters()
+    {
+        var watermark = DurableWatermark;
+        List<TaskCompletionSource>? ready = null;
+        lock (_waitersGate)
+        {
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Token <= watermark)
+                {
+                    (ready ??= []).Add(_waiters[i].Completion);
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+
+        ready?.ForEach(c => c.TrySetResult());
+    }
+
+    public void Dispose()
+    {
+        _flusher?.Dispose();
+        _flushGate.Dispose();
+        _loads.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grain storage {Name}: write-behind to DynamoDB table {Table}")]
+    private static partial void LogStarted(ILogger logger, string name, string table);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "BatchWriteItem of {Count} items failed (attempt {Attempt}); retrying")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count, int attempt);
+
+    private readonly record struct PendingWrite(NamespaceState Namespace, DirtyNamespace Entry, NamespaceFeatures Snapshot);
+}

@@ -1,0 +1,31 @@
+using AccountMetadata.Diagnostics;
+
+namespace AccountMetadata.Persistence.DynamoDB;
+
+/// <summary>What the write-behind storage did; sampled by the dashboard and /metrics.</summary>
+public sealed class StorageMetrics
+{
+    /// <summary>Namespace changes handed to storage by grains (before coalescing).</summary>
+    public StripedCounter NamespaceChanges { get; } = new();
+
+    /// <summary>Items put or deleted in DynamoDB (after coalescing).</summary>
+    public StripedCounter ItemWrites { get; } = new();
+
+    public StripedCounter BatchCalls { get; } = new();
+
+    /// <summary>Items DynamoDB returned as unprocessed and that were sent again.</summary>
+    public StripedCounter UnprocessedRetries { get; } = new();
+
+    public StripedCounter Throttles { get; } = new();
+
+    /// <summary>Batches that kept failing through all their attempts in one flush; their items stay dirty.</summary>
+    public StripedCounter FailedBatches { get; } = new();
+
+    public StripedCounter Flushes { get; } = new();
+
+    public StripedCounter StateLoads { get; } = new();
+
+    public LatencyHistogram FlushLatency { get; } = new();
+
+    public LatencyHistogram LoadLatency { get; } = new();
+}

@@ -8,6 +8,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // scripts/bench (runs: Bench suite)                          the benchmark suite against the local stack
 // dotnet run -c Release --project bench/Bench -- dispatch     grain dispatch micro-benchmark (BenchmarkDotNet)
 // dotnet run -c Release --project bench/Bench -- memory [N]   managed heap per active account (slope N -> 2N)
+// dotnet run -c Release --project bench/Bench -- write-modes [N]  item writes: unconditional batches vs conditional (stack needed)
 // scripts/bench soak (runs: Bench soak)                     the soak: mixed load for --minutes (10), memory and p99 over time
 switch (args.FirstOrDefault())
 {
@@ -33,6 +34,9 @@ switch (args.FirstOrDefault())
     case "memory":
         MemoryPerAccount.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000);
         break;
+    case "write-modes":
+        await ItemWriteModes.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5_000);
+        break;
     case "dispatch":
         // In-process: the assembly name (AccountMetadata.Bench) differs from the project's file name, which
         // BenchmarkDotNet's out-of-process build cannot map back.
@@ -40,7 +44,7 @@ switch (args.FirstOrDefault())
             DefaultConfig.Instance.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance)), args[1..]);
         break;
     default:
-        Console.Error.WriteLine("usage: Bench suite [--accounts N] [--naive N] [--memory-accounts N] | soak [--minutes N] [--accounts N] [--ingest N] [--reads N] | dispatch [BenchmarkDotNet args] | memory [accounts]");
+        Console.Error.WriteLine("usage: Bench suite [--accounts N] [--naive N] [--memory-accounts N] | soak [--minutes N] [--accounts N] [--ingest N] [--reads N] | dispatch [BenchmarkDotNet args] | memory [accounts] | write-modes [items]");
         return 2;
 }
 

@@ -111,6 +111,53 @@ public sealed class AccountState
         }
     }
 
+    /// <summary>True when storage merged a newer item into some namespace that the grain has not taken in yet.</summary>
+    public bool HasStorageMerges
+    {
+        get
+        {
+            foreach (var ns in _namespaces)
+            {
+                if (ns.MergedByStorage is not null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Takes in what storage merged from newer items another activation of this account wrote (rare: only while
+    /// Orleans' membership settles can two activations of one account exist). Runs in the grain's turn, which is the
+    /// only place <see cref="NamespaceState.Current"/> changes. <paramref name="sizeOf"/> gives a snapshot's item size.
+    /// </summary>
+    public void TakeStorageMerges(Func<NamespaceFeatures, int> sizeOf, long now)
+    {
+        ArgumentNullException.ThrowIfNull(sizeOf);
+        foreach (var ns in _namespaces)
+        {
+            if (ns.MergedByStorage is null)
+            {
+                continue;
+            }
+
+            NamespaceFeatures? merged;
+            lock (ns)
+            {
+                merged = ns.MergedByStorage;
+                ns.MergedByStorage = null;
+            }
+
+            if (merged is not null && !ns.Current.IsDeleted)
+            {
+                ns.Current = NamespaceMerge.Merge(ns.Current, merged, now);
+                ns.ItemBytes = sizeOf(ns.Current);
+            }
+        }
+    }
+
     /// <summary>Drops tombstones that storage has made durable: the item is gone, nothing more to remember.</summary>
     public void PruneDurableTombstones()
     {

@@ -9,6 +9,7 @@ namespace AccountMetadata.Grains;
 public sealed class NamespaceState(NamespaceFeatures current, NamespaceFeatures? durable)
 {
     private NamespaceFeatures _current = current;
+    private NamespaceFeatures? _mergedByStorage;
 
     public string Name => Current.Namespace;
 
@@ -32,6 +33,23 @@ public sealed class NamespaceState(NamespaceFeatures current, NamespaceFeatures?
 
     /// <summary>Changed since the grain last handed its changes to storage (WriteStateAsync). Grain-owned.</summary>
     public bool HasUnsavedChange { get; set; }
+
+    /// <summary>
+    /// The item version this activation last read or wrote (0: no item, or one written before versions existed).
+    /// Storage writes only on that version, so an activation that missed a newer write cannot overwrite it.
+    /// Storage-owned.
+    /// </summary>
+    public long StoredVersion { get; set; }
+
+    /// <summary>
+    /// Set by storage when a write found a newer item and stored the merge of both: the grain takes it into
+    /// <see cref="Current"/> at its next turn (<see cref="AccountState.TakeStorageMerges"/>). Guarded by locking this object.
+    /// </summary>
+    public NamespaceFeatures? MergedByStorage
+    {
+        get => Volatile.Read(ref _mergedByStorage);
+        set => Volatile.Write(ref _mergedByStorage, value);
+    }
 
     public bool IsDurable => ReferenceEquals(Durable, Current) || (Durable is null && Current.IsDeleted);
 }

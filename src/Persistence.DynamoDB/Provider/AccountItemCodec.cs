@@ -33,6 +33,13 @@ public static class AccountItemCodec
         [AccountTable.NamespaceAttribute] = new() { S = @namespace },
     };
 
+    /// <summary>The item's version attribute, 0 when it has none (written before versions existed).</summary>
+    public static long VersionOf(Dictionary<string, AttributeValue> item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return item.TryGetValue(AccountTable.VersionAttribute, out var v) && v.N is not null ? long.Parse(v.N, CultureInfo.InvariantCulture) : 0;
+    }
+
     public static NamespaceFeatures FromItem(Dictionary<string, AttributeValue> item, NameInterner interner)
     {
         ArgumentNullException.ThrowIfNull(item);

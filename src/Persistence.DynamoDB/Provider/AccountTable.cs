@@ -18,6 +18,12 @@ public static class AccountTable
     /// <summary>Milliseconds since the epoch of the namespace's last change.</summary>
     public const string UpdatedAtAttribute = "_updated_at";
 
+    /// <summary>
+    /// The item's version (N), one more on every write; every write is conditional on the version it was based on.
+    /// Items written before versions existed have none, which counts as version 0.
+    /// </summary>
+    public const string VersionAttribute = "_v";
+
     public static async Task CreateIfMissingAsync(IAmazonDynamoDB client, string tableName, CancellationToken cancellationToken)
     {
         try

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using AccountMetadata.Grains;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
@@ -110,7 +111,11 @@ public sealed partial class DynamoAccountStorage(
                 {
                     var features = AccountItemCodec.FromItem(item, interner);
                     state ??= new AccountState();
-                    state.Add(new NamespaceState(features, features) { ItemBytes = DynamoItemSize.Of(key, features) });
+                    state.Add(new NamespaceState(features, features)
+                    {
+                        ItemBytes = DynamoItemSize.Of(key, features),
+                        StoredVersion = AccountItemCodec.VersionOf(item),
+                    });
                 }
 
                 request.ExclusiveStartKey = response.LastEvaluatedKey;
@@ -317,7 +322,7 @@ public sealed partial class DynamoAccountStorage(
                 var slice = new List<PendingWrite>(BatchSize);
                 for (var i = offset; i < Math.Min(offset + BatchSize, pending.Count); i++)
                 {
-                    slice.Add(new PendingWrite(pending[i].Namespace, pending[i].Entry, pending[i].Namespace.Current));
+                    slice.Add(PendingWrite.Of(pending[i].Namespace, pending[i].Entry));
                 }
 
                 batches.Add(WriteBatchAsync(slice, seen, concurrency, cancellationToken));
@@ -355,78 +360,18 @@ public sealed partial class DynamoAccountStorage(
         }
     }
 
+    /// <summary>
+    /// Writes a slice of items, each on its own conditional request, all in flight at once. An item that keeps
+    /// failing for this flush's attempts stays dirty for the next one.
+    /// </summary>
     private async Task WriteBatchAsync(List<PendingWrite> batch, long seen, SemaphoreSlim concurrency, CancellationToken cancellationToken)
     {
         try
         {
-            var byKey = new Dictionary<(string, string), PendingWrite>(batch.Count);
-            var requests = new List<WriteRequest>(batch.Count);
-            foreach (var write in batch)
+            var written = await Task.WhenAll(batch.Select(write => WriteItemAsync(write, seen, cancellationToken))).ConfigureAwait(false);
+            if (written.Contains(false))
             {
-                byKey[(write.Entry.AccountId, write.Namespace.Name)] = write;
-                requests.Add(write.Snapshot.IsDeleted
-                    ? new WriteRequest(new DeleteRequest(AccountItemCodec.Key(write.Entry.AccountId, write.Namespace.Name)))
-                    : new WriteRequest(new PutRequest(AccountItemCodec.ToItem(write.Entry.AccountId, write.Snapshot))));
-            }
-
-            for (var attempt = 1; requests.Count > 0; attempt++)
-            {
-                List<WriteRequest>? unprocessed = null;
-                try
-                {
-                    metrics.BatchCalls.Increment();
-                    var response = await client.BatchWriteItemAsync(
-                        new BatchWriteItemRequest { RequestItems = new() { [options.TableName] = requests } },
-                        cancellationToken).ConfigureAwait(false);
-                    if (response.UnprocessedItems is not null && response.UnprocessedItems.TryGetValue(options.TableName, out var returned))
-                    {
-                        unprocessed = returned;
-                    }
-                }
-                catch (Exception exception) when (exception is AmazonDynamoDBException or AmazonServiceException or HttpRequestException or TaskCanceledException
-                                                  && !cancellationToken.IsCancellationRequested)
-                {
-                    if (exception is ProvisionedThroughputExceededException or RequestLimitExceededException)
-                    {
-                        metrics.Throttles.Increment();
-                    }
-
-                    LogBatchFailed(logger, exception, requests.Count, attempt);
-                    unprocessed = requests;
-                }
-
-                // DynamoDB hands unprocessed items back as new objects: match them to ours by key.
-                var left = unprocessed is null ? [] : unprocessed.Select(KeyOf).ToHashSet();
-                foreach (var request in requests)
-                {
-                    if (!left.Contains(KeyOf(request)))
-                    {
-                        Completed(byKey[KeyOf(request)], seen);
-                    }
-                }
-
-                if (left.Count == 0)
-                {
-                    return;
-                }
-
-                unprocessed = requests.Where(r => left.Contains(KeyOf(r))).ToList();
-
-                if (attempt >= writeBehind.MaxAttempts)
-                {
-                    metrics.FailedBatches.Increment();
-                    foreach (var request in unprocessed)
-                    {
-                        byKey[KeyOf(request)].Entry.InFlight = false; // stays dirty: the next flush tries again
-                    }
-
-                    return;
-                }
-
-                metrics.UnprocessedRetries.Add(unprocessed.Count);
-
-                requests = unprocessed;
-                await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                metrics.FailedBatches.Increment();
             }
         }
         finally
@@ -435,20 +380,135 @@ public sealed partial class DynamoAccountStorage(
         }
     }
 
-    private static (string, string) KeyOf(WriteRequest request)
+    /// <summary>
+    /// Writes one namespace item on the version this activation last saw, so it can never overwrite a newer item.
+    /// When the condition fails (another activation of the account wrote it, which Orleans allows briefly while
+    /// membership changes), the newer item is read back and merged feature by feature, the newer timestamp winning,
+    /// and the merge is written on that item's version. An erase wins over a concurrent write: it deletes whatever
+    /// version it finds.
+    /// </summary>
+    private async Task<bool> WriteItemAsync(PendingWrite write, long seen, CancellationToken cancellationToken)
     {
-        var key = request.PutRequest?.Item ?? request.DeleteRequest.Key;
-        return (key[AccountTable.AccountIdAttribute].S, key[AccountTable.NamespaceAttribute].S);
+        var accountId = write.Entry.AccountId;
+        var snapshot = write.Snapshot;
+        var expected = write.ExpectedVersion;
+        var merged = false;
+        var conflicted = false;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (conflicted)
+                {
+                    var (stored, version) = await ReadItemAsync(accountId, snapshot.Namespace, cancellationToken).ConfigureAwait(false);
+                    LogConflict(logger, accountId, snapshot.Namespace, expected, version);
+                    expected = version;
+                    if (!snapshot.IsDeleted && stored is not null)
+                    {
+                        snapshot = NamespaceMerge.Merge(snapshot, stored, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                        merged = true;
+                    }
+
+                    conflicted = false;
+                }
+
+                metrics.WriteRequests.Increment();
+                if (snapshot.IsDeleted)
+                {
+                    await client.DeleteItemAsync(
+                        Versioned(new DeleteItemRequest { TableName = options.TableName, Key = AccountItemCodec.Key(accountId, snapshot.Namespace) }, expected),
+                        cancellationToken).ConfigureAwait(false);
+                    Completed(write, snapshot, version: 0, merged, seen);
+                }
+                else
+                {
+                    var item = AccountItemCodec.ToItem(accountId, snapshot);
+                    item[AccountTable.VersionAttribute] = new AttributeValue { N = (expected + 1).ToString(CultureInfo.InvariantCulture) };
+                    await client.PutItemAsync(Versioned(new PutItemRequest { TableName = options.TableName, Item = item }, expected), cancellationToken)
+                        .ConfigureAwait(false);
+                    Completed(write, snapshot, expected + 1, merged, seen);
+                }
+
+                return true;
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                // Another activation wrote the item first: read it back and merge on the next pass.
+                metrics.Conflicts.Increment();
+                conflicted = true;
+                if (attempt >= writeBehind.MaxAttempts)
+                {
+                    write.Entry.InFlight = false; // stays dirty: the next flush meets the newer item again and merges
+                    return false;
+                }
+            }
+            catch (Exception exception) when (exception is AmazonDynamoDBException or AmazonServiceException or HttpRequestException or TaskCanceledException
+                                              && !cancellationToken.IsCancellationRequested)
+            {
+                if (exception is ProvisionedThroughputExceededException or RequestLimitExceededException)
+                {
+                    metrics.Throttles.Increment();
+                }
+
+                LogWriteFailed(logger, exception, accountId, snapshot.Namespace, attempt);
+                if (attempt >= writeBehind.MaxAttempts)
+                {
+                    write.Entry.InFlight = false; // stays dirty: the next flush tries again
+                    return false;
+                }
+
+                metrics.RetriedWrites.Increment();
+                await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
-    private void Completed(PendingWrite write, long seen)
+    /// <summary>The item as stored now, with its version (0 when it has none), or null when there is no item.</summary>
+    private async Task<(NamespaceFeatures? Features, long Version)> ReadItemAsync(string accountId, string @namespace, CancellationToken cancellationToken)
+    {
+        var response = await client.GetItemAsync(
+            new GetItemRequest { TableName = options.TableName, Key = AccountItemCodec.Key(accountId, @namespace), ConsistentRead = true },
+            cancellationToken).ConfigureAwait(false);
+        return response.Item is { Count: > 0 } item
+            ? (AccountItemCodec.FromItem(item, interner), AccountItemCodec.VersionOf(item))
+            : (null, 0);
+    }
+
+    /// <summary>Only on the version this write was based on: absent (or unversioned) for 0, equal otherwise.</summary>
+    private static T Versioned<T>(T request, long expected)
+        where T : AmazonDynamoDBRequest
+    {
+        var names = new Dictionary<string, string> { ["#v"] = AccountTable.VersionAttribute };
+        var (condition, values) = expected == 0
+            ? ("attribute_not_exists(#v)", (Dictionary<string, AttributeValue>?)null)
+            : ("#v = :v", new Dictionary<string, AttributeValue> { [":v"] = new() { N = expected.ToString(CultureInfo.InvariantCulture) } });
+        switch (request)
+        {
+            case PutItemRequest put:
+                (put.ConditionExpression, put.ExpressionAttributeNames, put.ExpressionAttributeValues) = (condition, names, values);
+                break;
+            case DeleteItemRequest delete:
+                (delete.ConditionExpression, delete.ExpressionAttributeNames, delete.ExpressionAttributeValues) = (condition, names, values);
+                break;
+        }
+
+        return request;
+    }
+
+    private void Completed(PendingWrite write, NamespaceFeatures written, long version, bool merged, long seen)
     {
         metrics.ItemWrites.Increment();
         var ns = write.Namespace;
         lock (ns)
         {
-            ns.Durable = write.Snapshot.IsDeleted ? null : write.Snapshot;
-            if (ReferenceEquals(ns.Current, write.Snapshot))
+            ns.Durable = written.IsDeleted ? null : written;
+            ns.StoredVersion = version;
+            if (merged)
+            {
+                ns.MergedByStorage = written; // the grain takes the other activation's newer features at its next turn
+            }
+
+            if (ReferenceEquals(ns.Current, write.Source))
             {
                 ns.PendingSince = 0;
                 ns.IsQueued = false;
@@ -537,8 +597,25 @@ public sealed partial class DynamoAccountStorage(
     [LoggerMessage(Level = LogLevel.Information, Message = "Grain storage {Name}: write-behind to DynamoDB table {Table}")]
     private static partial void LogStarted(ILogger logger, string name, string table);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "BatchWriteItem of {Count} items failed (attempt {Attempt}); retrying")]
-    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count, int attempt);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {AccountId}/{Namespace} failed (attempt {Attempt}); retrying")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, string accountId, string @namespace, int attempt);
 
-    private readonly record struct PendingWrite(NamespaceState Namespace, DirtyNamespace Entry, NamespaceFeatures Snapshot);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{AccountId}/{Namespace} was written by another activation (version {Expected} expected, {Found} found): merged by feature timestamps")]
+    private static partial void LogConflict(ILogger logger, string accountId, string @namespace, long expected, long found);
+
+    /// <summary>
+    /// One item to write: <see cref="Source"/> is the grain's snapshot when the write was taken (to tell later
+    /// changes apart), <see cref="Snapshot"/> what is written (the source merged with what a conflict found before).
+    /// </summary>
+    private readonly record struct PendingWrite(NamespaceState Namespace, DirtyNamespace Entry, NamespaceFeatures Source, NamespaceFeatures Snapshot, long ExpectedVersion)
+    {
+        public static PendingWrite Of(NamespaceState ns, DirtyNamespace entry)
+        {
+            var source = ns.Current;
+            var snapshot = ns.MergedByStorage is { } merged && !source.IsDeleted
+                ? NamespaceMerge.Merge(source, merged, source.UpdatedAt)
+                : source;
+            return new PendingWrite(ns, entry, source, snapshot, ns.StoredVersion);
+        }
+    }
 }

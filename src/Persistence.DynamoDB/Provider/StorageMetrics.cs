@@ -11,12 +11,16 @@ public sealed class StorageMetrics
     /// <summary>Items put or deleted in DynamoDB (after coalescing).</summary>
     public StripedCounter ItemWrites { get; } = new();
 
-    public StripedCounter BatchCalls { get; } = new();
+    /// <summary>Write requests sent to DynamoDB (one per item attempt).</summary>
+    public StripedCounter WriteRequests { get; } = new();
 
-    /// <summary>Items DynamoDB returned as unprocessed and that were sent again.</summary>
-    public StripedCounter UnprocessedRetries { get; } = new();
+    /// <summary>Item writes that failed (throttled, unreachable) and were sent again.</summary>
+    public StripedCounter RetriedWrites { get; } = new();
 
     public StripedCounter Throttles { get; } = new();
+
+    /// <summary>Writes whose version condition failed (another activation wrote the item first) and were merged.</summary>
+    public StripedCounter Conflicts { get; } = new();
 
     /// <summary>Batches that kept failing through all their attempts in one flush; their items stay dirty.</summary>
     public StripedCounter FailedBatches { get; } = new();

@@ -159,11 +159,12 @@ public sealed class DashboardSampler(
         var (p50, p99) = Quantiles(m.FlushLatency);
         return new StoragePanel(
             Rate(m.ItemWrites, seconds),
-            Rate(m.BatchCalls, seconds),
+            Rate(m.WriteRequests, seconds),
             writes == 0 ? 0 : Math.Round((double)ingestion.Applied.Value / writes, 2),
             writes == 0 ? 0 : Math.Round((double)m.NamespaceChanges.Value / writes, 2),
             writes,
-            m.UnprocessedRetries.Value,
+            m.RetriedWrites.Value,
+            m.Conflicts.Value,
             m.Throttles.Value,
             m.FailedBatches.Value,
             storage.DirtyNamespaces,

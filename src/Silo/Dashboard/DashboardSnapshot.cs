@@ -55,11 +55,12 @@ public sealed record PartitionPanel(int Partition, long Lag, long Position, long
 
 public sealed record StoragePanel(
     double ItemWritesPerSecond,
-    double BatchCallsPerSecond,
+    double WriteRequestsPerSecond,
     double FeaturesPerItemWrite,
     double ChangesPerItemWrite,
     long ItemWritesTotal,
-    long UnprocessedRetriesTotal,
+    long RetriedWritesTotal,
+    long ConflictsTotal,
     long ThrottlesTotal,
     long FailedBatchesTotal,
     int DirtyNamespaces,

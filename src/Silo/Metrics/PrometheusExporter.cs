@@ -25,8 +25,9 @@ public sealed class PrometheusExporter(GrainActivationCounts grains, DynamoAccou
         var m = storage.Metrics;
         Single(text, "storage_namespace_changes_total", "counter", "Namespace changes handed to storage (before coalescing).", m.NamespaceChanges.Value);
         Single(text, "storage_item_writes_total", "counter", "DynamoDB items put or deleted (after coalescing).", m.ItemWrites.Value);
-        Single(text, "storage_batch_calls_total", "counter", "BatchWriteItem calls.", m.BatchCalls.Value);
-        Single(text, "storage_unprocessed_retries_total", "counter", "Items DynamoDB left unprocessed and that were retried.", m.UnprocessedRetries.Value);
+        Single(text, "storage_write_requests_total", "counter", "Conditional item write requests (PutItem / DeleteItem).", m.WriteRequests.Value);
+        Single(text, "storage_retried_writes_total", "counter", "Item writes that failed (throttled, unreachable) and were sent again.", m.RetriedWrites.Value);
+        Single(text, "storage_conflicts_total", "counter", "Item writes that found a newer version (another activation wrote it) and merged.", m.Conflicts.Value);
         Single(text, "storage_throttles_total", "counter", "Throttled BatchWriteItem calls.", m.Throttles.Value);
         Single(text, "storage_failed_batches_total", "counter", "Batches that failed all attempts of a flush (items stay dirty).", m.FailedBatches.Value);
         Single(text, "storage_dirty_namespaces", "gauge", "Namespaces waiting to be written.", storage.DirtyNamespaces);

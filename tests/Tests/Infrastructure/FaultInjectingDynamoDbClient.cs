@@ -7,46 +7,50 @@ namespace AccountMetadata.Tests.Infrastructure;
 
 /// <summary>
 /// The real DynamoDB Local client, with faults DynamoDB produces under load but the local one never does: for the
-/// first calls, half of each BatchWriteItem comes back as UnprocessedItems, or the call fails with throttling.
-/// Everything it does pass on really reaches DynamoDB Local.
+/// first calls, each account item write (PutItem, DeleteItem) fails with throttling or with a 500. Writes of the
+/// namespace schemas (the <c>#schemas</c> partition) pass: the faults are for the grain storage. Everything it does
+/// pass on really reaches DynamoDB Local.
 /// </summary>
 internal sealed class FaultInjectingDynamoDbClient(int faultyCalls, bool throttle)
     : AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), new AmazonDynamoDBConfig
     {
         ServiceURL = StackEndpoints.Current.DynamoDbUrl,
         AuthenticationRegion = "us-east-1",
+        MaxErrorRetry = 0, // the storage's own retries are under test, not the SDK's
     })
 {
     private int _calls;
+    private int _faults;
 
-    public int FaultsInjected { get; private set; }
+    public int FaultsInjected => Volatile.Read(ref _faults);
 
     public bool Healthy { get; set; }
 
-    public override async Task<BatchWriteItemResponse> BatchWriteItemAsync(BatchWriteItemRequest request, CancellationToken cancellationToken = default)
+    public override Task<PutItemResponse> PutItemAsync(PutItemRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Healthy || Interlocked.Increment(ref _calls) > faultyCalls)
+        Fault(request.Item);
+        return base.PutItemAsync(request, cancellationToken);
+    }
+
+    public override Task<DeleteItemResponse> DeleteItemAsync(DeleteItemRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Fault(request.Key);
+        return base.DeleteItemAsync(request, cancellationToken);
+    }
+
+    private void Fault(Dictionary<string, AttributeValue> key)
+    {
+        if (key[AccountTable.AccountIdAttribute].S.StartsWith('#') || Healthy || Interlocked.Increment(ref _calls) > faultyCalls)
         {
-            return await base.BatchWriteItemAsync(request, cancellationToken);
+            return;
         }
 
-        FaultsInjected++;
-        if (throttle)
-        {
-            throw new ProvisionedThroughputExceededException("injected throttle");
-        }
-
-        var (table, writes) = request.RequestItems.Single();
-        var half = writes.Count / 2;
-        var response = await base.BatchWriteItemAsync(
-            new BatchWriteItemRequest { RequestItems = new() { [table] = writes.Take(half).ToList() } }, cancellationToken);
-        // Hand back copies, as the service does (new objects, equal content).
-        response.UnprocessedItems = new()
-        {
-            [table] = writes.Skip(half).Select(w => new WriteRequest(new PutRequest(new Dictionary<string, AttributeValue>(w.PutRequest.Item)))).ToList(),
-        };
-        return response;
+        Interlocked.Increment(ref _faults);
+        throw throttle
+            ? new ProvisionedThroughputExceededException("injected throttle")
+            : new InternalServerErrorException("injected server error");
     }
 
     public static string NewTable() => StackEndpoints.UniqueName("faults");

@@ -68,9 +68,9 @@ function render(s) {
   const st = s.storage;
   cards("storage-cards", [
     ["item writes/s", fmt.n(st.itemWritesPerSecond)], ["features / item write", fmt.n(st.featuresPerItemWrite)], ["changes / item write", fmt.n(st.changesPerItemWrite)],
-    ["batch calls/s", fmt.n(st.batchCallsPerSecond)], ["dirty namespaces", fmt.n(st.dirtyNamespaces), st.dirtyNamespaces > 100000 ? "warn" : ""],
+    ["write requests/s", fmt.n(st.writeRequestsPerSecond)], ["dirty namespaces", fmt.n(st.dirtyNamespaces), st.dirtyNamespaces > 100000 ? "warn" : ""],
     ["dirty bytes", fmt.bytes(st.dirtyBytes)], ["oldest unflushed", `${fmt.n(st.oldestDirtySeconds)} s`, st.oldestDirtySeconds > 5 ? "warn" : ""],
-    ["flush p50 ms", fmt.ms(st.flushP50Ms)], ["flush p99 ms", fmt.ms(st.flushP99Ms)], ["retried items", fmt.n(st.unprocessedRetriesTotal)],
+    ["flush p50 ms", fmt.ms(st.flushP50Ms)], ["flush p99 ms", fmt.ms(st.flushP99Ms)], ["retried writes", fmt.n(st.retriedWritesTotal)], ["conflicts merged", fmt.n(st.conflictsTotal), st.conflictsTotal > 0 ? "warn" : ""],
     ["throttles", fmt.n(st.throttlesTotal), st.throttlesTotal > 0 ? "warn" : ""], ["failed batches", fmt.n(st.failedBatchesTotal), st.failedBatchesTotal > 0 ? "bad" : ""],
     ["item writes", fmt.n(st.itemWritesTotal)], ["durable up to", `${fmt.n(st.durableWatermark)} / ${fmt.n(st.lastSequence)}`],
   ]);

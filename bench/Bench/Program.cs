@@ -32,7 +32,7 @@ switch (args.FirstOrDefault())
         Console.WriteLine(await new AccountMetadata.Bench.Soak.SoakRun(soak).RunAsync());
         break;
     case "memory":
-        MemoryPerAccount.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000);
+        _ = MemoryPerAccount.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000);
         break;
     case "write-modes":
         await ItemWriteModes.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5_000);

@@ -5,21 +5,29 @@ namespace AccountMetadata.Grains;
 /// <para>
 /// Every method is <c>[AlwaysInterleave]</c>. The grain changes its state in one synchronous step (a new immutable
 /// snapshot per namespace, swapped in) and only then awaits storage, so an interleaved call can never see a half
-/// applied batch. Reads therefore never queue behind a write waiting for DynamoDB, and writes to one account that
-/// arrive while an earlier one waits for durability coalesce into the same item write instead of queueing behind it.
-/// <c>[ReadOnly]</c> would not give that: a read-only call still waits for a running write to finish, storage wait
-/// included.
+/// applied batch. Reads therefore never queue behind a write or a wait for DynamoDB, and writes to one account that
+/// arrive while a caller waits for durability (<see cref="WhenDurableAsync"/>) coalesce into the same item write
+/// instead of queueing behind it. <c>[ReadOnly]</c> would not give that: a read-only call still waits for a running
+/// non-read-only call to finish, storage wait included.
 /// </para>
 /// </summary>
 public interface IAccountGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Applies updates, last writer wins per feature by timestamp (older ones are ignored and counted; on equal
-    /// timestamps the later arrival wins), so a replay changes nothing. Completes once what it changed is durable in
-    /// storage: a caller that acknowledges the updates upstream (a Kafka offset commit) may do so when it returns.
+    /// timestamps the later arrival wins), so a replay changes nothing. Completes once they are in memory (readable)
+    /// and handed to storage; <see cref="WhenDurableAsync"/> tells when they are durable.
     /// </summary>
     [AlwaysInterleave]
     Task<ApplyResult> ApplyAsync(Immutable<FeatureUpdate[]> updates);
+
+    /// <summary>
+    /// Completes once everything this account accepted so far is durable in storage: a caller that acknowledges
+    /// updates upstream (a Kafka offset commit) may do so then, whichever silo the account lives on. Storage writes on
+    /// its own schedule; waiting does not hurry it, so many updates still share one item write.
+    /// </summary>
+    [AlwaysInterleave]
+    Task WhenDurableAsync();
 
     /// <summary>The namespace's features, or null when the account has none there.</summary>
     [AlwaysInterleave]
@@ -30,8 +38,8 @@ public interface IAccountGrain : IGrainWithStringKey
     ValueTask<Immutable<NamespaceFeatures[]>> GetAllAsync();
 
     /// <summary>
-    /// Erases the account from memory and storage; false when there was nothing to erase. Completes once the erasure
-    /// is durable.
+    /// Erases the account from memory and storage (durable once <see cref="WhenDurableAsync"/> says so); false when
+    /// there was nothing to erase.
     /// </summary>
     [AlwaysInterleave]
     Task<bool> DeleteAsync();

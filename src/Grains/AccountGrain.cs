@@ -7,7 +7,7 @@ namespace AccountMetadata.Grains;
 /// One account: its namespaces and features in memory, persisted through write-behind storage. Every read is served
 /// from memory; every write replaces a namespace snapshot and marks it dirty, so many updates between two flushes
 /// cost one DynamoDB item write. Every method interleaves (see <see cref="IAccountGrain"/>): state changes are
-/// synchronous, and the only await is for durability.
+/// synchronous, and the only awaits are storage's (handing changes over, and durability).
 /// </summary>
 public sealed class AccountGrain(
     [PersistentState(AccountGrain.StateName, AccountGrain.StorageName)] IPersistentState<AccountState> state,
@@ -160,29 +160,22 @@ public sealed class AccountGrain(
         }
     }
 
-    /// <summary>
-    /// Hands the changes (if any) to storage and completes once everything this account accepted is durable. A call
-    /// that changed nothing (a replay) waits too when earlier changes are still in flight: its caller may acknowledge
-    /// the replayed updates upstream only once they are really stored.
-    /// </summary>
+    public Task WhenDurableAsync() =>
+        durability.HasPendingWrites(state.State) ? durability.WhenDurableAsync(state.State, flushNow: false, CancellationToken.None) : Task.CompletedTask;
+
+    /// <summary>Hands the changes (if any) to storage: write-behind, so this returns as soon as they are taken.</summary>
     private Task<T> PersistThenReturn<T>(T result)
     {
-        var account = state.State;
-        if (!account.HasChanges && !durability.HasPendingWrites(account))
+        if (!state.State.HasChanges)
         {
             return Task.FromResult(result);
         }
 
-        return WriteAndWait(result);
+        return WriteThenReturn(result);
 
-        async Task<T> WriteAndWait(T value)
+        async Task<T> WriteThenReturn(T value)
         {
-            if (account.HasChanges)
-            {
-                await state.WriteStateAsync().ConfigureAwait(true);
-            }
-
-            await durability.WhenDurableAsync(account, flushNow: false, CancellationToken.None).ConfigureAwait(true);
+            await state.WriteStateAsync().ConfigureAwait(true);
             return value;
         }
     }

@@ -33,8 +33,8 @@ public sealed class SiloProcess : IDisposable
     public static async Task<SiloProcess> StartAsync(
         string table, string topic, string group, string logFile, string logLevel = "Warning", IReadOnlyDictionary<string, string>? environment = null)
     {
-        var port = LoopbackPorts.Free();
-        var siloPort = LoopbackPorts.Free();
+        var ports = LoopbackPorts.Free(2);
+        var (port, siloPort) = (ports[0], ports[1]);
         var start = StartInfo(table, topic, group, logLevel, environment, "--urls", $"http://127.0.0.1:{port}");
         start.Environment["Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
         var process = Process.Start(start)!;

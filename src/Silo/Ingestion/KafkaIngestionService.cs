@@ -13,9 +13,10 @@ namespace AccountMetadata.Silo.Ingestion;
 /// <list type="bullet">
 /// <item>A poll batch is parsed (Utf8JsonReader), checked against the namespace schemas, grouped by account, and each
 /// account grain gets one call with all its updates. Anything that cannot be applied goes to the dead-letter topic.</item>
-/// <item>At least once, never loss: a batch's offsets are committed only once every grain call it made has returned,
-/// and an account grain returns only once what it applied is durable in DynamoDB, on whichever silo the grain lives.
-/// A crash replays from the last commit; last-writer-wins makes it harmless.</item>
+/// <item>At least once, never loss: each account gets its updates (visible as soon as the call returns), then a
+/// <c>WhenDurableAsync</c> call that returns once they are durable in DynamoDB, on whichever silo the grain lives. A
+/// batch's offsets are committed only once every account's durability call has returned. A crash replays from the
+/// last commit; last-writer-wins makes it harmless.</item>
 /// <item>Backpressure: partitions pause while too many batches are in flight or too much state waits for DynamoDB.</item>
 /// <item>Rebalance: a revoked partition's in-flight batches finish (their writes durable) and are committed. Grains
 /// stay where Orleans placed them: every silo's consumer writes to the account's one activation.</item>
@@ -192,53 +193,73 @@ public sealed partial class KafkaIngestionService(
 
         foreach (var work in accounts.Values)
         {
-            inFlight.Add(RunAsync(work));
+            var applied = ApplyAsync(work);
+            inFlight.AddApplied(applied);
+            inFlight.Add(DurableAfterAsync(work.AccountId, applied));
         }
 
         return inFlight;
     }
 
     /// <summary>An account's steps, in order. A failing call (storage down during activation) is retried, not skipped.</summary>
-    private async Task RunAsync(AccountWork work)
+    private async Task ApplyAsync(AccountWork work)
     {
         var grain = grains.GetGrain<IAccountGrain>(work.AccountId);
         foreach (var step in work.Steps)
         {
-            for (var attempt = 1; ; attempt++)
+            await RetryAsync(work.AccountId, async () =>
             {
-                try
+                if (step.IsErase)
                 {
-                    if (step.IsErase)
-                    {
-                        await grain.DeleteAsync().ConfigureAwait(false);
-                        metrics.Erased.Increment();
-                    }
-                    else
-                    {
-                        var result = await grain.ApplyAsync(new Immutable<FeatureUpdate[]>(step.Updates.ToArray())).ConfigureAwait(false);
-                        metrics.Applied.Add(result.Applied);
-                        metrics.IgnoredAsOlder.Add(result.IgnoredAsOlder);
-                        metrics.Replayed.Add(result.Replayed);
-                        foreach (var rejected in result.Rejected)
-                        {
-                            await DeadLetterAsync(step.Sources[rejected.Index], new ParseOutcome(DeadLetterReasons.From(rejected.Reason), rejected.Detail))
-                                .ConfigureAwait(false);
-                        }
-                    }
-
-                    break;
+                    await grain.DeleteAsync().ConfigureAwait(false);
+                    metrics.Erased.Increment();
+                    return;
                 }
-                catch (Exception exception) when (!_stopping.IsCancellationRequested && exception is not OperationCanceledException)
+
+                var result = await grain.ApplyAsync(new Immutable<FeatureUpdate[]>(step.Updates.ToArray())).ConfigureAwait(false);
+                metrics.Applied.Add(result.Applied);
+                metrics.IgnoredAsOlder.Add(result.IgnoredAsOlder);
+                metrics.Replayed.Add(result.Replayed);
+                foreach (var rejected in result.Rejected)
                 {
-                    metrics.GrainCallRetries.Increment();
-                    if (attempt == 1 || attempt % 20 == 0)
-                    {
-                        // Thousands of accounts fail together when storage is down: log a sample, count them all.
-                        LogGrainCallRetry(logger, exception, work.AccountId, attempt);
-                    }
-
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 50 * Math.Pow(2, Math.Min(attempt, 10)))), _stopping).ConfigureAwait(false);
+                    await DeadLetterAsync(step.Sources[rejected.Index], new ParseOutcome(DeadLetterReasons.From(rejected.Reason), rejected.Detail))
+                        .ConfigureAwait(false);
                 }
+            }).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Once the account has its updates, waits until the account says they are durable.</summary>
+    private async Task DurableAfterAsync(string accountId, Task applied)
+    {
+        await applied.ConfigureAwait(false);
+        var grain = grains.GetGrain<IAccountGrain>(accountId);
+        await RetryAsync(accountId, grain.WhenDurableAsync).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs a grain call until it succeeds: a failing call (storage down during activation, a call timing out while
+    /// DynamoDB is slow) is retried with backoff, never skipped. Every call here is idempotent.
+    /// </summary>
+    private async Task RetryAsync(string accountId, Func<Task> call)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await call().ConfigureAwait(false);
+                return;
+            }
+            catch (Exception exception) when (!_stopping.IsCancellationRequested && exception is not OperationCanceledException)
+            {
+                metrics.GrainCallRetries.Increment();
+                if (attempt == 1 || attempt % 20 == 0)
+                {
+                    // Thousands of accounts fail together when storage is down: log a sample, count them all.
+                    LogGrainCallRetry(logger, exception, accountId, attempt);
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 50 * Math.Pow(2, Math.Min(attempt, 10)))), _stopping).ConfigureAwait(false);
             }
         }
     }
@@ -313,7 +334,7 @@ public sealed partial class KafkaIngestionService(
 
     private void ApplyBackpressure(IConsumer<byte[]?, byte[]?> consumer)
     {
-        var busy = _inFlight.Count(b => !b.Completion.IsCompleted);
+        var busy = _inFlight.Count(b => !b.Applied.IsCompleted);
         var dirty = storage.DirtyNamespaces;
         var bytes = storage.DirtyBytes;
         var uncommitted = UncommittedMessages();
@@ -322,7 +343,7 @@ public sealed partial class KafkaIngestionService(
         string? reason = dirty >= options.PauseAtDirtyNamespaces ? $"{dirty} namespaces waiting for DynamoDB"
             : bytes >= options.PauseAtDirtyBytes ? $"{bytes} bytes waiting for DynamoDB"
             : uncommitted >= options.PauseAtUncommittedMessages ? $"{uncommitted} consumed messages waiting for DynamoDB"
-            : busy >= options.MaxBatchesInFlight ? $"{busy} batches waiting for grain calls"
+            : busy >= options.MaxBatchesInFlight ? $"{busy} batches waiting for grains to apply them"
             : null;
         var assignment = consumer.Assignment;
         if (reason is not null)

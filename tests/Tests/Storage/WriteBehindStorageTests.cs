@@ -10,8 +10,8 @@ namespace AccountMetadata.Tests.Storage;
 
 /// <summary>
 /// Write-behind against DynamoDB Local: coalescing, retries, failures, durability, deactivation. The flush interval
-/// is an hour here, so nothing is written unless a test flushes (or a deactivation asks for it); a grain's apply
-/// returns only once its change is durable, so the tests start applies, flush, then await them.
+/// is an hour here, so nothing is written unless a test flushes (or a deactivation asks for it). An apply returns
+/// once the change is in memory and in storage's dirty set; <c>WhenDurableAsync</c> once it is written.
 /// </summary>
 public sealed class WriteBehindStorageTests
 {
@@ -27,19 +27,20 @@ public sealed class WriteBehindStorageTests
     {
         await using var silo = new SiloFactory(StackEndpoints.UniqueName("coalesce"), ManualFlushOnly);
         var grain = silo.Grains.GetGrain<IAccountGrain>("acc-1");
-        var applies = Enumerable.Range(1, 50)
-            .Select(i => grain.ApplyAsync(Updates(new FeatureUpdate("orders", "total_orders", i.ToString(System.Globalization.CultureInfo.InvariantCulture), i))))
-            .ToList();
-        await Eventually.Until(async () => (await grain.GetNamespaceAsync("orders"))?.ValueAt(0), v => v == "50", TimeSpan.FromSeconds(30), "all 50 applied in memory");
+        for (var i = 1; i <= 50; i++)
+        {
+            var result = await grain.ApplyAsync(Updates(new FeatureUpdate("orders", "total_orders", i.ToString(System.Globalization.CultureInfo.InvariantCulture), i)));
+            Assert.Equal(1, result.Applied);
+        }
 
+        Assert.Equal(50, silo.Storage.Metrics.NamespaceChanges.Value);
         Assert.Equal(0, silo.Storage.Metrics.ItemWrites.Value);
-        Assert.DoesNotContain(applies, a => a.IsCompleted); // none is acknowledged before it is durable
         Assert.True(silo.Storage.DurableWatermark < silo.Storage.LastSequence);
+        var durable = grain.WhenDurableAsync();
 
         await silo.Storage.FlushAsync(CancellationToken.None);
-        var results = await Task.WhenAll(applies).WaitAsync(TimeSpan.FromSeconds(30));
+        await durable.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(50, results.Sum(r => r.Applied + r.IgnoredAsOlder));
         Assert.Equal(1, silo.Storage.Metrics.ItemWrites.Value);
         Assert.Equal(1, silo.Storage.Metrics.WriteRequests.Value);
         Assert.Equal(silo.Storage.LastSequence, silo.Storage.DurableWatermark);
@@ -56,10 +57,10 @@ public sealed class WriteBehindStorageTests
         var table = FaultInjectingDynamoDbClient.NewTable();
         var client = new FaultInjectingDynamoDbClient(faultyCalls: 2, throttle: false);
         await using var silo = new SiloFactory(table, ManualFlushOnly, _ => client);
-        var applies = await ApplyToAccountsAsync(silo, 10);
+        var durable = await ApplyToAccountsAsync(silo, 10);
 
         await silo.Storage.FlushAsync(CancellationToken.None);
-        await Task.WhenAll(applies).WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.WhenAll(durable).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(2, client.FaultsInjected);
         Assert.Equal(2, silo.Storage.Metrics.RetriedWrites.Value);
@@ -74,7 +75,7 @@ public sealed class WriteBehindStorageTests
         var table = FaultInjectingDynamoDbClient.NewTable();
         var client = new FaultInjectingDynamoDbClient(faultyCalls: int.MaxValue, throttle: true);
         await using var silo = new SiloFactory(table, ManualFlushOnly, _ => client);
-        var applies = await ApplyToAccountsAsync(silo, 3);
+        var durable = await ApplyToAccountsAsync(silo, 3);
 
         await silo.Storage.FlushAsync(CancellationToken.None);
 
@@ -84,11 +85,11 @@ public sealed class WriteBehindStorageTests
         Assert.Equal(0, silo.Storage.DurableWatermark);
         Assert.True(silo.Grains.GetGrain<IAccountGrain>("acc-0") is var g && !(await g.InspectAsync()).Namespaces[0].IsDurable);
         Assert.Equal(0, await DynamoDbReader.CountItemsAsync(client, table));
-        Assert.DoesNotContain(applies, a => a.IsCompleted);
+        Assert.DoesNotContain(durable, d => d.IsCompleted); // nobody is told a change is durable while it is not
 
         client.Healthy = true;
         await silo.Storage.FlushAsync(CancellationToken.None);
-        await Task.WhenAll(applies).WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.WhenAll(durable).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(0, silo.Storage.DirtyNamespaces);
         Assert.Equal(silo.Storage.LastSequence, silo.Storage.DurableWatermark);
@@ -96,24 +97,19 @@ public sealed class WriteBehindStorageTests
     }
 
     [Fact]
-    public async Task An_account_is_not_collected_while_a_change_is_not_durable()
+    public async Task Deactivation_writes_the_account_and_waits_until_it_is_durable()
     {
         await using var silo = new SiloFactory(StackEndpoints.UniqueName("deactivate"), ManualFlushOnly);
         var grain = silo.Grains.GetGrain<IAccountGrain>("acc-d");
-        var apply = grain.ApplyAsync(Updates(new FeatureUpdate("segments", "segment", "gold", 1)));
-        await Eventually.Until(() => silo.Storage.DirtyNamespaces == 1, TimeSpan.FromSeconds(30), "the change handed to storage");
-        var management = silo.Grains.GetGrain<IManagementGrain>(0);
+        await grain.ApplyAsync(Updates(new FeatureUpdate("segments", "segment", "gold", 1)));
+        Assert.Equal(1, silo.Storage.DirtyNamespaces);
+        Assert.Equal(0, silo.Storage.Metrics.ItemWrites.Value);
 
-        // Collection takes idle activations only; this one has a call waiting for its write.
-        await management.ForceActivationCollection(TimeSpan.Zero);
-        Assert.True(await silo.IsActiveAsync("acc-d"));
-        Assert.False(apply.IsCompleted);
+        // Nothing flushes on a timer here: only the deactivation's wait for durability can trigger the write.
+        await silo.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        await Eventually.Until(async () => !await silo.IsActiveAsync("acc-d"), TimeSpan.FromSeconds(30), "deactivated");
 
-        await silo.Storage.FlushAsync(CancellationToken.None);
-        Assert.Equal(1, (await apply.WaitAsync(TimeSpan.FromSeconds(30))).Applied);
-        await management.ForceActivationCollection(TimeSpan.Zero);
-        await Eventually.Until(async () => !await silo.IsActiveAsync("acc-d"), TimeSpan.FromSeconds(30), "collected once durable");
-
+        Assert.Equal(0, silo.Storage.DirtyNamespaces);
         using var client = SiloFactory.CreateDynamoDbClient();
         var stored = await DynamoDbReader.ReadAccountAsync(client, silo.TableName, "acc-d");
         Assert.True(stored["segments"].TryGetValue("segment", out var segment));
@@ -126,18 +122,15 @@ public sealed class WriteBehindStorageTests
     {
         await using var silo = new SiloFactory(StackEndpoints.UniqueName("delete"), ManualFlushOnly);
         var grain = silo.Grains.GetGrain<IAccountGrain>("acc-x");
-        var apply = grain.ApplyAsync(Updates(new FeatureUpdate("orders", "n", "1", 1), new FeatureUpdate("rewards", "points", "9", 1)));
-        await Eventually.Until(() => silo.Storage.DirtyNamespaces == 2, TimeSpan.FromSeconds(30), "two namespaces dirty");
+        await grain.ApplyAsync(Updates(new FeatureUpdate("orders", "n", "1", 1), new FeatureUpdate("rewards", "points", "9", 1)));
         await silo.Storage.FlushAsync(CancellationToken.None);
-        await apply.WaitAsync(TimeSpan.FromSeconds(30));
         using var client = SiloFactory.CreateDynamoDbClient();
         Assert.Equal(2, (await DynamoDbReader.ReadAccountAsync(client, silo.TableName, "acc-x")).Count);
 
-        var delete = grain.DeleteAsync();
-        await Eventually.Until(() => silo.Storage.DirtyNamespaces == 2, TimeSpan.FromSeconds(30), "two tombstones dirty");
+        Assert.True(await grain.DeleteAsync());
+        Assert.Equal(2, silo.Storage.DirtyNamespaces); // two tombstones
         Assert.Empty((await grain.GetAllAsync()).Value);
         await silo.Storage.FlushAsync(CancellationToken.None);
-        Assert.True(await delete.WaitAsync(TimeSpan.FromSeconds(30)));
 
         Assert.Empty(await DynamoDbReader.ReadAccountAsync(client, silo.TableName, "acc-x"));
         Assert.False(await grain.DeleteAsync());
@@ -171,6 +164,7 @@ public sealed class WriteBehindStorageTests
                     return new FeatureUpdate("orders", $"f{f}", value, timestamp);
                 }).ToArray();
                 await grain.ApplyAsync(Updates(updates));
+                await grain.WhenDurableAsync();
             }
         }));
 
@@ -202,6 +196,7 @@ public sealed class WriteBehindStorageTests
         var grain = silo.Grains.GetGrain<IAccountGrain>("acc-old");
         Assert.Equal("3", (await grain.GetNamespaceAsync("orders"))?.ValueAt(0));
         await grain.ApplyAsync(Updates(new FeatureUpdate("orders", "total_orders", "4", 11)));
+        await grain.WhenDurableAsync();
 
         var stored = await client.GetItemAsync(table, AccountItemCodec.Key("acc-old", "orders"));
         Assert.Equal("4", stored.Item["total_orders"].S);
@@ -209,14 +204,17 @@ public sealed class WriteBehindStorageTests
         Assert.Equal(0, silo.Storage.Metrics.Conflicts.Value);
     }
 
-    /// <summary>Starts one apply per account and returns once all are in storage's dirty set (not yet durable).</summary>
-    private static async Task<List<Task<ApplyResult>>> ApplyToAccountsAsync(SiloFactory silo, int accounts)
+    /// <summary>Applies to one account each, then starts waiting for each to be durable (which only a flush makes it).</summary>
+    private static async Task<List<Task>> ApplyToAccountsAsync(SiloFactory silo, int accounts)
     {
-        var applies = Enumerable.Range(0, accounts)
-            .Select(i => silo.Grains.GetGrain<IAccountGrain>($"acc-{i}").ApplyAsync(Updates(new FeatureUpdate("orders", "total_orders", "1", 1))))
-            .ToList();
-        await Eventually.Until(() => silo.Storage.DirtyNamespaces == accounts, TimeSpan.FromSeconds(30), $"{accounts} namespaces dirty");
-        return applies;
+        var grains = Enumerable.Range(0, accounts).Select(i => silo.Grains.GetGrain<IAccountGrain>($"acc-{i}")).ToList();
+        foreach (var grain in grains)
+        {
+            await grain.ApplyAsync(Updates(new FeatureUpdate("orders", "total_orders", "1", 1)));
+        }
+
+        Assert.Equal(accounts, silo.Storage.DirtyNamespaces);
+        return [.. grains.Select(g => g.WhenDurableAsync())];
     }
 
     private static Immutable<FeatureUpdate[]> Updates(params FeatureUpdate[] updates) => new(updates);

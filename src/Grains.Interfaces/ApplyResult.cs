@@ -15,5 +15,13 @@ public readonly record struct ApplyResult(
     [Id(3)]
     public int Replayed { get; init; }
 
+    /// <summary>
+    /// The activation that applied the updates. Durability is that activation's to promise: a caller passes it to
+    /// <see cref="IAccountGrain.WhenDurableAsync"/>, which answers false if another activation answers instead (the
+    /// first one's silo died before its flush), and the caller applies again.
+    /// </summary>
+    [Id(4)]
+    public Guid Activation { get; init; }
+
     public static readonly RejectedUpdate[] NoRejections = [];
 }

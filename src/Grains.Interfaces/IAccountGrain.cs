@@ -22,12 +22,15 @@ public interface IAccountGrain : IGrainWithStringKey
     Task<ApplyResult> ApplyAsync(Immutable<FeatureUpdate[]> updates);
 
     /// <summary>
-    /// Completes once everything this account accepted so far is durable in storage: a caller that acknowledges
-    /// updates upstream (a Kafka offset commit) may do so then, whichever silo the account lives on. Storage writes on
-    /// its own schedule; waiting does not hurry it, so many updates still share one item write.
+    /// Completes once everything this account accepted so far is durable in storage, and answers true, when it is
+    /// still <paramref name="activation"/> (from <see cref="ApplyResult.Activation"/> or
+    /// <see cref="EraseResult.Activation"/>) that answers. False means that activation is gone (its silo died, or its
+    /// deactivation gave up waiting for storage) and what it accepted may not be stored: apply it again. A caller that
+    /// acknowledges updates upstream (a Kafka offset commit) may do so after true. Storage writes on its own schedule;
+    /// waiting does not hurry it, so many updates still share one item write.
     /// </summary>
     [AlwaysInterleave]
-    Task WhenDurableAsync();
+    Task<bool> WhenDurableAsync(Guid activation);
 
     /// <summary>The namespace's features, or null when the account has none there.</summary>
     [AlwaysInterleave]
@@ -42,7 +45,7 @@ public interface IAccountGrain : IGrainWithStringKey
     /// there was nothing to erase.
     /// </summary>
     [AlwaysInterleave]
-    Task<bool> DeleteAsync();
+    Task<EraseResult> DeleteAsync();
 
     /// <summary>What the account holds and which namespaces are not durable yet (for operators).</summary>
     [AlwaysInterleave]

@@ -22,6 +22,9 @@ public sealed class AccountGrain(
 
     private static readonly ValueTask<NamespaceFeatures?> NoNamespace = new((NamespaceFeatures?)null);
 
+    /// <summary>Names this activation: a durability promise holds only for the activation that accepted the updates.</summary>
+    private readonly Guid _activation = Guid.NewGuid();
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Another activation of this account (here or on another silo) loads from DynamoDB: it must find everything
@@ -68,7 +71,7 @@ public sealed class AccountGrain(
         }
 
         batch.Dispose();
-        var result = new ApplyResult(applied, ignored, rejected?.ToArray() ?? ApplyResult.NoRejections) { Replayed = replayed };
+        var result = new ApplyResult(applied, ignored, rejected?.ToArray() ?? ApplyResult.NoRejections) { Replayed = replayed, Activation = _activation };
         return PersistThenReturn(result);
     }
 
@@ -112,10 +115,10 @@ public sealed class AccountGrain(
         return new(new Immutable<NamespaceFeatures[]>(result));
     }
 
-    public Task<bool> DeleteAsync()
+    public Task<EraseResult> DeleteAsync()
     {
         var erased = TakeStorageMerges().MarkAllDeleted(time.GetUtcNow().ToUnixTimeMilliseconds());
-        return PersistThenReturn(erased);
+        return PersistThenReturn(new EraseResult(erased, _activation));
     }
 
     public ValueTask<AccountInspection> InspectAsync()
@@ -160,8 +163,20 @@ public sealed class AccountGrain(
         }
     }
 
-    public Task WhenDurableAsync() =>
-        durability.HasPendingWrites(state.State) ? durability.WhenDurableAsync(state.State, flushNow: false, CancellationToken.None) : Task.CompletedTask;
+    public async Task<bool> WhenDurableAsync(Guid activation)
+    {
+        if (activation != _activation)
+        {
+            return false; // another activation accepted those updates; only a new apply here can be promised
+        }
+
+        if (durability.HasPendingWrites(state.State))
+        {
+            await durability.WhenDurableAsync(state.State, flushNow: false, CancellationToken.None).ConfigureAwait(true);
+        }
+
+        return true;
+    }
 
     /// <summary>Hands the changes (if any) to storage: write-behind, so this returns as soon as they are taken.</summary>
     private Task<T> PersistThenReturn<T>(T result)

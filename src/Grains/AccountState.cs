@@ -143,17 +143,16 @@ public sealed class AccountState
                 continue;
             }
 
-            NamespaceFeatures? merged;
             lock (ns)
             {
-                merged = ns.MergedByStorage;
-                ns.MergedByStorage = null;
-            }
+                // Under the lock storage reads Current and the pending merge with: it sees one or the other.
+                if (ns.MergedByStorage is { } merged && !ns.Current.IsDeleted)
+                {
+                    ns.Current = NamespaceMerge.Merge(ns.Current, merged, now);
+                    ns.ItemBytes = sizeOf(ns.Current);
+                }
 
-            if (merged is not null && !ns.Current.IsDeleted)
-            {
-                ns.Current = NamespaceMerge.Merge(ns.Current, merged, now);
-                ns.ItemBytes = sizeOf(ns.Current);
+                ns.MergedByStorage = null;
             }
         }
     }

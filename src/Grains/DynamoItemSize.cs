@@ -9,13 +9,13 @@ public static class DynamoItemSize
     /// <summary>DynamoDB's hard limit for one item.</summary>
     public const int MaxItemBytes = 400 * 1024;
 
-    /// <summary>Key attributes and the two bookkeeping attributes of an item, without any feature.</summary>
+    /// <summary>Key attributes and the three bookkeeping attributes of an item (`_updated_at`, `_ts`, `_v`), without any feature.</summary>
     public static int Base(string accountId, string @namespace)
     {
         ArgumentNullException.ThrowIfNull(accountId);
         ArgumentNullException.ThrowIfNull(@namespace);
         return "account_id".Length + accountId.Length + "namespace".Length + @namespace.Length
-            + "_updated_at".Length + NumberBytes + "_ts".Length + 3;
+            + "_updated_at".Length + NumberBytes + "_ts".Length + 3 + "_v".Length + NumberBytes;
     }
 
     /// <summary>One feature: its attribute, plus its entry in the timestamps map.</summary>

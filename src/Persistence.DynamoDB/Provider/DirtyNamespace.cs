@@ -8,6 +8,9 @@ internal sealed class DirtyNamespace(string accountId, long sinceTimestamp)
     /// <summary><see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> when it became dirty.</summary>
     public long SinceTimestamp { get; } = sinceTimestamp;
 
+    /// <summary>The item's estimated size as counted in the dirty bytes (updated under the namespace's lock).</summary>
+    public int Bytes { get; set; }
+
     /// <summary>Set while a flush is writing it; only the flusher touches it.</summary>
     public bool InFlight { get; set; }
 }

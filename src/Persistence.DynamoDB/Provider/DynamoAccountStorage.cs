@@ -61,7 +61,7 @@ public sealed partial class DynamoAccountStorage(
 
     public int DirtyNamespaces => _dirty.Count;
 
-    public long DirtyBytes => Math.Max(0, Volatile.Read(ref _dirtyBytes));
+    public long DirtyBytes => Volatile.Read(ref _dirtyBytes);
 
     /// <summary>Age of the longest-waiting dirty namespace, or zero.</summary>
     public TimeSpan OldestDirtyAge
@@ -288,17 +288,23 @@ public sealed partial class DynamoAccountStorage(
                 }
             }
 
-            if (pending.Count > 0)
+            try
             {
-                // Oldest first: when DynamoDB is the bottleneck, what waits longest goes first, and what changed
-                // recently keeps absorbing updates until its turn.
-                pending.Sort(static (a, b) => a.Entry.SinceTimestamp.CompareTo(b.Entry.SinceTimestamp));
-                await WriteAllAsync(pending, cancellationToken).ConfigureAwait(false);
-                metrics.Flushes.Increment();
-                metrics.FlushLatency.RecordSince(started);
+                if (pending.Count > 0)
+                {
+                    // Oldest first: when DynamoDB is the bottleneck, what waits longest goes first, and what changed
+                    // recently keeps absorbing updates until its turn.
+                    pending.Sort(static (a, b) => a.Entry.SinceTimestamp.CompareTo(b.Entry.SinceTimestamp));
+                    await WriteAllAsync(pending, cancellationToken).ConfigureAwait(false);
+                    metrics.Flushes.Increment();
+                    metrics.FlushLatency.RecordSince(started);
+                }
             }
-
-            AdvanceWatermark();
+            finally
+            {
+                // Even when a write failed unexpectedly, what the others made durable counts.
+                AdvanceWatermark();
+            }
         }
         finally
         {
@@ -354,8 +360,14 @@ public sealed partial class DynamoAccountStorage(
             if (!ns.IsQueued)
             {
                 ns.IsQueued = true;
-                _dirty[ns] = new DirtyNamespace(accountId, Stopwatch.GetTimestamp());
+                _dirty[ns] = new DirtyNamespace(accountId, Stopwatch.GetTimestamp()) { Bytes = ns.ItemBytes };
                 Interlocked.Add(ref _dirtyBytes, ns.ItemBytes);
+            }
+            else if (_dirty.TryGetValue(ns, out var entry) && entry.Bytes != ns.ItemBytes)
+            {
+                // The item grew or shrank (an erase makes it 0) while queued: count what it is now.
+                Interlocked.Add(ref _dirtyBytes, ns.ItemBytes - entry.Bytes);
+                entry.Bytes = ns.ItemBytes;
             }
         }
     }
@@ -512,8 +524,10 @@ public sealed partial class DynamoAccountStorage(
             {
                 ns.PendingSince = 0;
                 ns.IsQueued = false;
-                _dirty.TryRemove(ns, out _);
-                Interlocked.Add(ref _dirtyBytes, -ns.ItemBytes);
+                if (_dirty.TryRemove(ns, out var removed))
+                {
+                    Interlocked.Add(ref _dirtyBytes, -removed.Bytes);
+                }
             }
             else
             {
@@ -611,10 +625,17 @@ public sealed partial class DynamoAccountStorage(
     {
         public static PendingWrite Of(NamespaceState ns, DirtyNamespace entry)
         {
-            var source = ns.Current;
-            var snapshot = ns.MergedByStorage is { } merged && !source.IsDeleted
-                ? NamespaceMerge.Merge(source, merged, source.UpdatedAt)
-                : source;
+            NamespaceFeatures source;
+            NamespaceFeatures? merged;
+            lock (ns)
+            {
+                // Together: the grain takes a storage merge into Current under the same lock, so this sees either
+                // the merge still pending or a Current that holds it, never neither.
+                source = ns.Current;
+                merged = ns.MergedByStorage;
+            }
+
+            var snapshot = merged is not null && !source.IsDeleted ? NamespaceMerge.Merge(source, merged, source.UpdatedAt) : source;
             return new PendingWrite(ns, entry, source, snapshot, ns.StoredVersion);
         }
     }

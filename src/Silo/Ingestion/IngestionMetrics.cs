@@ -26,6 +26,9 @@ public sealed class IngestionMetrics
 
     public StripedCounter GrainCallRetries { get; } = new();
 
+    /// <summary>Accounts delivered again because the activation that took their updates was gone before they were durable.</summary>
+    public StripedCounter Redelivered { get; } = new();
+
     public LatencyHistogram CommitLatency { get; } = new();
 
     /// <summary>Per assigned partition: lag, position, last commit. Replaced on rebalance.</summary>

@@ -193,30 +193,77 @@ public sealed partial class KafkaIngestionService(
 
         foreach (var work in accounts.Values)
         {
-            var applied = ApplyAsync(work);
-            inFlight.AddApplied(applied);
-            inFlight.Add(DurableAfterAsync(work.AccountId, applied));
+            var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            inFlight.AddApplied(delivered.Task);
+            inFlight.Add(DeliverAsync(work, delivered));
         }
 
         return inFlight;
     }
 
-    /// <summary>An account's steps, in order. A failing call (storage down during activation) is retried, not skipped.</summary>
-    private async Task ApplyAsync(AccountWork work)
+    /// <summary>
+    /// Delivers an account's steps, signals <paramref name="applied"/> once they are in the grain's memory, then waits
+    /// until that same activation says they are durable. When another activation answers (the one that applied them
+    /// died before its flush), the steps are applied again: last writer wins makes that harmless.
+    /// </summary>
+    private async Task DeliverAsync(AccountWork work, TaskCompletionSource applied)
     {
-        var grain = grains.GetGrain<IAccountGrain>(work.AccountId);
+        try
+        {
+            var grain = grains.GetGrain<IAccountGrain>(work.AccountId);
+            for (var delivery = 1; ; delivery++)
+            {
+                var activation = await ApplyStepsAsync(grain, work, countMetrics: delivery == 1).ConfigureAwait(false);
+                applied.TrySetResult();
+                var durable = false;
+                await RetryAsync(work.AccountId, async () => durable = activation is { } id && await grain.WhenDurableAsync(id).ConfigureAwait(false))
+                    .ConfigureAwait(false);
+                if (durable)
+                {
+                    return;
+                }
+
+                metrics.Redelivered.Increment();
+                LogRedelivered(logger, work.AccountId);
+            }
+        }
+        finally
+        {
+            applied.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// The account's steps in order, each retried until it succeeds. Returns the activation that took all of them, or
+    /// null when they landed on different activations (one was lost in between): then none can be promised.
+    /// </summary>
+    private async Task<Guid?> ApplyStepsAsync(IAccountGrain grain, AccountWork work, bool countMetrics)
+    {
+        Guid? activation = null;
+        var first = true;
         foreach (var step in work.Steps)
         {
+            var took = Guid.Empty;
             await RetryAsync(work.AccountId, async () =>
             {
                 if (step.IsErase)
                 {
-                    await grain.DeleteAsync().ConfigureAwait(false);
-                    metrics.Erased.Increment();
+                    took = (await grain.DeleteAsync().ConfigureAwait(false)).Activation;
+                    if (countMetrics)
+                    {
+                        metrics.Erased.Increment();
+                    }
+
                     return;
                 }
 
                 var result = await grain.ApplyAsync(new Immutable<FeatureUpdate[]>(step.Updates.ToArray())).ConfigureAwait(false);
+                took = result.Activation;
+                if (!countMetrics)
+                {
+                    return; // a redelivery: counted the first time, dead letters already sent
+                }
+
                 metrics.Applied.Add(result.Applied);
                 metrics.IgnoredAsOlder.Add(result.IgnoredAsOlder);
                 metrics.Replayed.Add(result.Replayed);
@@ -226,15 +273,11 @@ public sealed partial class KafkaIngestionService(
                         .ConfigureAwait(false);
                 }
             }).ConfigureAwait(false);
+            activation = first || activation == took ? took : null;
+            first = false;
         }
-    }
 
-    /// <summary>Once the account has its updates, waits until the account says they are durable.</summary>
-    private async Task DurableAfterAsync(string accountId, Task applied)
-    {
-        await applied.ConfigureAwait(false);
-        var grain = grains.GetGrain<IAccountGrain>(accountId);
-        await RetryAsync(accountId, grain.WhenDurableAsync).ConfigureAwait(false);
+        return activation;
     }
 
     /// <summary>
@@ -489,6 +532,9 @@ public sealed partial class KafkaIngestionService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Grain call for account {AccountId} failed (attempt {Attempt}); retrying")]
     private static partial void LogGrainCallRetry(ILogger logger, Exception exception, string accountId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {AccountId}: the activation that took its updates is gone before they were durable; delivering them again")]
+    private static partial void LogRedelivered(ILogger logger, string accountId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pausing consumption: {Reason}")]
     private static partial void LogPaused(ILogger logger, string reason);

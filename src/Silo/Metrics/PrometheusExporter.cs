@@ -57,6 +57,7 @@ public sealed class PrometheusExporter(GrainActivationCounts grains, DynamoAccou
         Single(text, "ingest_erased_total", "counter", "Erase commands applied.", ingestion.Erased.Value);
         Single(text, "ingest_commits_total", "counter", "Offset commits.", ingestion.Commits.Value);
         Single(text, "ingest_grain_call_retries_total", "counter", "Grain calls retried (storage unavailable during activation).", ingestion.GrainCallRetries.Value);
+        Single(text, "ingest_redelivered_total", "counter", "Accounts delivered again: the activation that took their updates was gone before they were durable.", ingestion.Redelivered.Value);
         Single(text, "ingest_first_message_unix_ms", "gauge", "When this silo consumed its first message (0: not yet).", ingestion.FirstMessageAtUnixMs);
         Single(text, "ingest_paused", "gauge", "1 while backpressure pauses the partitions.", ingestion.IsPaused ? 1 : 0);
         Help(text, "ingest_dead_lettered_total", "counter", "Messages sent to the dead-letter topic, by reason.");

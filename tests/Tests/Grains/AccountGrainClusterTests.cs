@@ -69,12 +69,12 @@ public sealed class AccountGrainClusterTests : IAsyncLifetime
     {
         var grain = _cluster.Client.GetGrain<IAccountGrain>("acc-erase");
         await grain.ApplyAsync(new FeatureUpdate("orders", "total", "1", 1), new FeatureUpdate("rewards", "points", "9", 1));
-        Assert.True(await grain.DeleteAsync());
+        Assert.True((await grain.DeleteAsync()).Erased);
         Assert.Empty((await grain.GetAllAsync()).Value);
 
         await _cluster.DeactivateAsync(grain);
         Assert.Empty((await grain.GetAllAsync()).Value);
-        Assert.False(await grain.DeleteAsync());
+        Assert.False((await grain.DeleteAsync()).Erased);
     }
 
     [Fact]

@@ -27,19 +27,22 @@ public sealed class WriteBehindStorageTests
     {
         await using var silo = new SiloFactory(StackEndpoints.UniqueName("coalesce"), ManualFlushOnly);
         var grain = silo.Grains.GetGrain<IAccountGrain>("acc-1");
+        var activation = Guid.Empty;
         for (var i = 1; i <= 50; i++)
         {
             var result = await grain.ApplyAsync(Updates(new FeatureUpdate("orders", "total_orders", i.ToString(System.Globalization.CultureInfo.InvariantCulture), i)));
             Assert.Equal(1, result.Applied);
+            activation = result.Activation;
         }
 
         Assert.Equal(50, silo.Storage.Metrics.NamespaceChanges.Value);
         Assert.Equal(0, silo.Storage.Metrics.ItemWrites.Value);
         Assert.True(silo.Storage.DurableWatermark < silo.Storage.LastSequence);
-        var durable = grain.WhenDurableAsync();
+        var durable = grain.WhenDurableAsync(activation);
 
         await silo.Storage.FlushAsync(CancellationToken.None);
-        await durable.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(await durable.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.False(await grain.WhenDurableAsync(Guid.NewGuid())); // another activation's updates: not this one's to promise
 
         Assert.Equal(1, silo.Storage.Metrics.ItemWrites.Value);
         Assert.Equal(1, silo.Storage.Metrics.WriteRequests.Value);
@@ -60,7 +63,7 @@ public sealed class WriteBehindStorageTests
         var durable = await ApplyToAccountsAsync(silo, 10);
 
         await silo.Storage.FlushAsync(CancellationToken.None);
-        await Task.WhenAll(durable).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.All(await Task.WhenAll(durable).WaitAsync(TimeSpan.FromSeconds(30)), Assert.True);
 
         Assert.Equal(2, client.FaultsInjected);
         Assert.Equal(2, silo.Storage.Metrics.RetriedWrites.Value);
@@ -89,7 +92,7 @@ public sealed class WriteBehindStorageTests
 
         client.Healthy = true;
         await silo.Storage.FlushAsync(CancellationToken.None);
-        await Task.WhenAll(durable).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.All(await Task.WhenAll(durable).WaitAsync(TimeSpan.FromSeconds(30)), Assert.True);
 
         Assert.Equal(0, silo.Storage.DirtyNamespaces);
         Assert.Equal(silo.Storage.LastSequence, silo.Storage.DurableWatermark);
@@ -127,13 +130,13 @@ public sealed class WriteBehindStorageTests
         using var client = SiloFactory.CreateDynamoDbClient();
         Assert.Equal(2, (await DynamoDbReader.ReadAccountAsync(client, silo.TableName, "acc-x")).Count);
 
-        Assert.True(await grain.DeleteAsync());
+        Assert.True((await grain.DeleteAsync()).Erased);
         Assert.Equal(2, silo.Storage.DirtyNamespaces); // two tombstones
         Assert.Empty((await grain.GetAllAsync()).Value);
         await silo.Storage.FlushAsync(CancellationToken.None);
 
         Assert.Empty(await DynamoDbReader.ReadAccountAsync(client, silo.TableName, "acc-x"));
-        Assert.False(await grain.DeleteAsync());
+        Assert.False((await grain.DeleteAsync()).Erased);
     }
 
     [Fact]
@@ -163,8 +166,8 @@ public sealed class WriteBehindStorageTests
 
                     return new FeatureUpdate("orders", $"f{f}", value, timestamp);
                 }).ToArray();
-                await grain.ApplyAsync(Updates(updates));
-                await grain.WhenDurableAsync();
+                var applied = await grain.ApplyAsync(Updates(updates));
+                Assert.True(await grain.WhenDurableAsync(applied.Activation));
             }
         }));
 
@@ -195,8 +198,8 @@ public sealed class WriteBehindStorageTests
         await using var silo = new SiloFactory(table);
         var grain = silo.Grains.GetGrain<IAccountGrain>("acc-old");
         Assert.Equal("3", (await grain.GetNamespaceAsync("orders"))?.ValueAt(0));
-        await grain.ApplyAsync(Updates(new FeatureUpdate("orders", "total_orders", "4", 11)));
-        await grain.WhenDurableAsync();
+        var applied = await grain.ApplyAsync(Updates(new FeatureUpdate("orders", "total_orders", "4", 11)));
+        Assert.True(await grain.WhenDurableAsync(applied.Activation));
 
         var stored = await client.GetItemAsync(table, AccountItemCodec.Key("acc-old", "orders"));
         Assert.Equal("4", stored.Item["total_orders"].S);
@@ -205,16 +208,18 @@ public sealed class WriteBehindStorageTests
     }
 
     /// <summary>Applies to one account each, then starts waiting for each to be durable (which only a flush makes it).</summary>
-    private static async Task<List<Task>> ApplyToAccountsAsync(SiloFactory silo, int accounts)
+    private static async Task<List<Task<bool>>> ApplyToAccountsAsync(SiloFactory silo, int accounts)
     {
-        var grains = Enumerable.Range(0, accounts).Select(i => silo.Grains.GetGrain<IAccountGrain>($"acc-{i}")).ToList();
-        foreach (var grain in grains)
+        var durable = new List<Task<bool>>(accounts);
+        for (var i = 0; i < accounts; i++)
         {
-            await grain.ApplyAsync(Updates(new FeatureUpdate("orders", "total_orders", "1", 1)));
+            var grain = silo.Grains.GetGrain<IAccountGrain>($"acc-{i}");
+            var applied = await grain.ApplyAsync(Updates(new FeatureUpdate("orders", "total_orders", "1", 1)));
+            durable.Add(grain.WhenDurableAsync(applied.Activation));
         }
 
         Assert.Equal(accounts, silo.Storage.DirtyNamespaces);
-        return [.. grains.Select(g => g.WhenDurableAsync())];
+        return durable;
     }
 
     private static Immutable<FeatureUpdate[]> Updates(params FeatureUpdate[] updates) => new(updates);

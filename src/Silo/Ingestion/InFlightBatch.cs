@@ -20,6 +20,9 @@ internal sealed class InFlightBatch
     /// <summary>Completes when every account of the batch has its updates in memory (not yet durable).</summary>
     public Task Applied => _applied ??= _applying.Count == 0 ? Task.CompletedTask : Task.WhenAll(_applying);
 
+    /// <summary>Set once a failure of this batch has been logged.</summary>
+    public bool FailureReported { get; set; }
+
     /// <summary>Messages the batch covers: what a crash now would make the next owner replay.</summary>
     public int Messages { get; private set; }
 

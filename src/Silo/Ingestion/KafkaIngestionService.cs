@@ -154,19 +154,19 @@ public sealed partial class KafkaIngestionService(
             var value = result.Message.Value;
             if (value is null || value.Length == 0)
             {
-                inFlight.Add(DeadLetterAsync(result, new ParseOutcome(DeadLetterReason.NotJson, "the message has no value")));
+                inFlight.Add(RetryAsync(DeadLetterLabel, () => DeadLetterAsync(result, new ParseOutcome(DeadLetterReason.NotJson, "the message has no value"))));
                 continue;
             }
 
             if (!FeatureMessageParser.TryParse(value, names, latestTimestamp, out var message, out var failure))
             {
-                inFlight.Add(DeadLetterAsync(result, failure));
+                inFlight.Add(RetryAsync(DeadLetterLabel, () => DeadLetterAsync(result, failure)));
                 continue;
             }
 
             if (schemas.Check(message) is { } refused)
             {
-                inFlight.Add(DeadLetterAsync(result, refused));
+                inFlight.Add(RetryAsync(DeadLetterLabel, () => DeadLetterAsync(result, refused)));
                 continue;
             }
 
@@ -281,8 +281,10 @@ public sealed partial class KafkaIngestionService(
     }
 
     /// <summary>
-    /// Runs a grain call until it succeeds: a failing call (storage down during activation, a call timing out while
-    /// DynamoDB is slow) is retried with backoff, never skipped. Every call here is idempotent.
+    /// Runs a delivery until it succeeds: a failing grain call (storage down during activation, a call timing out
+    /// while DynamoDB is slow) or dead-letter produce (broker away) is retried with backoff, never skipped, so no
+    /// batch can fail and hold every later commit behind it. Every delivery here is idempotent. Only stopping ends it;
+    /// what it did not deliver is not committed and is replayed.
     /// </summary>
     private async Task RetryAsync(string accountId, Func<Task> call)
     {
@@ -293,7 +295,7 @@ public sealed partial class KafkaIngestionService(
                 await call().ConfigureAwait(false);
                 return;
             }
-            catch (Exception exception) when (!_stopping.IsCancellationRequested && exception is not OperationCanceledException)
+            catch (Exception exception) when (!_stopping.IsCancellationRequested)
             {
                 metrics.GrainCallRetries.Increment();
                 if (attempt == 1 || attempt % 20 == 0)
@@ -306,6 +308,9 @@ public sealed partial class KafkaIngestionService(
             }
         }
     }
+
+    /// <summary>What a retried dead-letter delivery is logged as.</summary>
+    private const string DeadLetterLabel = "(dead letter)";
 
     private Task<DeliveryResult<byte[]?, byte[]>> DeadLetterAsync(ConsumeResult<byte[]?, byte[]?> source, ParseOutcome failure)
     {
@@ -327,6 +332,13 @@ public sealed partial class KafkaIngestionService(
             var head = _inFlight.Peek();
             if (!head.Completion.IsCompletedSuccessfully)
             {
+                if (head.Completion.IsFaulted && !head.FailureReported)
+                {
+                    // Cannot happen while deliveries retry until stopped; if it does, say so: nothing behind it commits.
+                    head.FailureReported = true;
+                    LogBatchFailed(logger, head.Completion.Exception!);
+                }
+
                 break;
             }
 
@@ -530,11 +542,14 @@ public sealed partial class KafkaIngestionService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offset commit failed ({Reason}); retrying with the next commit")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Grain call for account {AccountId} failed (attempt {Attempt}); retrying")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery for account {AccountId} failed (attempt {Attempt}); retrying")]
     private static partial void LogGrainCallRetry(ILogger logger, Exception exception, string accountId, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {AccountId}: the activation that took its updates is gone before they were durable; delivering them again")]
     private static partial void LogRedelivered(ILogger logger, string accountId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A consumed batch failed to be delivered; its offsets and every later batch's stay uncommitted (replayed after a restart)")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pausing consumption: {Reason}")]
     private static partial void LogPaused(ILogger logger, string reason);

@@ -13,7 +13,7 @@ namespace AccountMetadata.Silo.Dashboard;
 /// off the hot path.
 /// </summary>
 public sealed class DashboardSampler(
-    GrainActivationCounts grains,
+    OrleansActivationCounts grains,
     DynamoAccountStorage storage,
     IngestionMetrics ingestion,
     IngestionOptions ingestionOptions,

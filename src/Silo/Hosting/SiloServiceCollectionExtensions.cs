@@ -33,7 +33,7 @@ public static class SiloServiceCollectionExtensions
 
         services.AddSingleton<IAmazonDynamoDB>(sp => DynamoDbClientFactory.Create(sp.GetRequiredService<DynamoDbOptions>()));
         services.AddSingleton(sp => (DynamoAccountStorage)sp.GetRequiredKeyedService<IGrainStorage>(AccountGrain.StorageName));
-        services.AddSingleton<GrainActivationCounts>();
+        services.AddSingleton<OrleansActivationCounts>();
         services.AddSingleton<PrometheusExporter>();
         services.AddSingleton<HttpMetrics>();
         services.AddSingleton<DashboardSampler>();

@@ -8,7 +8,7 @@ using AccountMetadata.Diagnostics;
 namespace AccountMetadata.Silo.Metrics;
 
 /// <summary>Renders the silo's metrics in Prometheus' text exposition format (version 0.0.4) for <c>/metrics</c>.</summary>
-public sealed class PrometheusExporter(GrainActivationCounts grains, DynamoAccountStorage storage, IngestionMetrics ingestion, HttpMetrics http)
+public sealed class PrometheusExporter(OrleansActivationCounts grains, DynamoAccountStorage storage, IngestionMetrics ingestion, HttpMetrics http)
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 

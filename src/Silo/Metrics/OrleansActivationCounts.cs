@@ -8,11 +8,11 @@ namespace AccountMetadata.Silo.Metrics;
 /// Orleans keeps these counts per process, which is one silo in production. Per-method call statistics are the
 /// Orleans Dashboard's job.
 /// </summary>
-public sealed class GrainActivationCounts(IGrainFactory grains, ILocalSiloDetails silo)
+public sealed class OrleansActivationCounts(IGrainFactory grains, ILocalSiloDetails silo)
 {
-    private volatile IReadOnlyList<GrainActivationCount> _latest = [];
+    private volatile IReadOnlyList<ActivationCount> _latest = [];
 
-    public IReadOnlyList<GrainActivationCount> Latest => _latest;
+    public IReadOnlyList<ActivationCount> Latest => _latest;
 
     public async Task RefreshAsync()
     {
@@ -20,7 +20,7 @@ public sealed class GrainActivationCounts(IGrainFactory grains, ILocalSiloDetail
         _latest = [.. statistics
             .Where(s => !s.GrainType.StartsWith("Orleans", StringComparison.Ordinal))
             .GroupBy(s => ShortName(s.GrainType), StringComparer.Ordinal)
-            .Select(g => new GrainActivationCount(g.Key, g.Sum(s => s.ActivationCount)))
+            .Select(g => new ActivationCount(g.Key, g.Sum(s => s.ActivationCount)))
             .OrderBy(c => c.Type, StringComparer.Ordinal)];
     }
 
@@ -38,6 +38,3 @@ public sealed class GrainActivationCounts(IGrainFactory grains, ILocalSiloDetail
         return tick < 0 ? name : name[..tick];
     }
 }
-
-/// <summary>Active grains of one type on this silo.</summary>
-public readonly record struct GrainActivationCount(string Type, int Active);

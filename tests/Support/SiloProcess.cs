@@ -35,8 +35,7 @@ public sealed class SiloProcess : IDisposable
     {
         var ports = LoopbackPorts.Free(2);
         var (port, siloPort) = (ports[0], ports[1]);
-        var start = StartInfo(table, topic, group, logLevel, environment, "--urls", $"http://127.0.0.1:{port}");
-        start.Environment["Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
+        var start = StartInfo(table, topic, group, logLevel, siloPort, environment, "--urls", $"http://127.0.0.1:{port}");
         var process = Process.Start(start)!;
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
@@ -66,7 +65,7 @@ public sealed class SiloProcess : IDisposable
     public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(
         IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] arguments)
     {
-        var start = StartInfo(StackEndpoints.UniqueName("refused"), "refused-in", "refused-group", "Information", environment, arguments);
+        var start = StartInfo(StackEndpoints.UniqueName("refused"), "refused-in", "refused-group", "Information", LoopbackPorts.Free(), environment, arguments);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
@@ -124,7 +123,7 @@ public sealed class SiloProcess : IDisposable
     }
 
     private static ProcessStartInfo StartInfo(
-        string table, string topic, string group, string logLevel, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+        string table, string topic, string group, string logLevel, int siloPort, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var directory = AppContext.BaseDirectory;
         var start = new ProcessStartInfo("dotnet")
@@ -142,7 +141,7 @@ public sealed class SiloProcess : IDisposable
         var stack = StackEndpoints.Current;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Local";
         start.Environment["Kafka__BootstrapServers"] = stack.KafkaBootstrap;
-        start.Environment["Cluster__SiloPort"] = LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture); // the caller may name its own
+        start.Environment["Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["Kafka__IngestTopic"] = topic;
         start.Environment["Kafka__DeadLetterTopic"] = topic + "-dlq";
         start.Environment["Kafka__ConsumerGroup"] = group;

@@ -90,7 +90,7 @@ public sealed partial class DynamoAccountStorage(
     }
 
     /// <summary>Loads every namespace item of <paramref name="key"/>; null when the account has none.</summary>
-    public async Task<AccountState?> LoadAsync(string key, CancellationToken cancellationToken)
+    private async Task<AccountState?> LoadAsync(string key, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var request = new QueryRequest
@@ -142,7 +142,7 @@ public sealed partial class DynamoAccountStorage(
     /// Takes the namespaces of <paramref name="state"/> that changed since the last call into the dirty set and
     /// numbers the change; the number is recorded on the state (<see cref="AccountState.LastWriteSequence"/>).
     /// </summary>
-    public long Register(string key, AccountState state)
+    private long Register(string key, AccountState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         long sequence;
@@ -250,7 +250,7 @@ public sealed partial class DynamoAccountStorage(
     }
 
     /// <summary>Completes when the write numbered <paramref name="writeToken"/> (and every earlier one) is durable.</summary>
-    public Task WaitForDurabilityAsync(long writeToken, bool flushNow, CancellationToken cancellationToken)
+    private Task WaitForDurabilityAsync(long writeToken, bool flushNow, CancellationToken cancellationToken)
     {
         if (writeToken <= DurableWatermark)
         {

@@ -1,19 +1,32 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
+using Orleans.Streams;
+using Orleans.Streams.Core;
 
 namespace AccountMetadata.Grains;
 
 /// <summary>
 /// One account: its namespaces and features in memory, persisted through write-behind storage. Every read is served
 /// from memory; every write replaces a namespace snapshot and marks it dirty, so many updates between two flushes
-/// cost one DynamoDB item write. Every method interleaves (see <see cref="IAccountGrain"/>): state changes are
-/// synchronous, and the only awaits are storage's (handing changes over, and durability).
+/// cost one DynamoDB item write.
+/// <para>
+/// Updates arrive on the account's stream (<see cref="AccountStreams"/>, subscribed implicitly): a delivery returns
+/// only once what it carried is durable, which is what lets the stream provider commit the Kafka offsets behind it,
+/// wherever this grain lives. Reads never wait for that: the grain is reentrant (as every interface method
+/// interleaves, see <see cref="IAccountGrain"/>), because state changes are synchronous and the only awaits are
+/// storage's (handing changes over, and durability) and the dead-letter topic's. Deliveries from several partitions
+/// (a producer that spread one account over them) interleave the same way and share item writes.
+/// </para>
 /// </summary>
+[ImplicitStreamSubscription(AccountStreams.Namespace)]
+[Reentrant]
 public sealed class AccountGrain(
     [PersistentState(AccountGrain.StateName, AccountGrain.StorageName)] IPersistentState<AccountState> state,
     [FromKeyedServices(AccountGrain.StorageName)] IWriteBehindDurability durability,
+    IRejectedUpdates rejectedUpdates,
+    AccountDeliveryMetrics metrics,
     TimeProvider time,
-    NameInterner names) : Grain, IAccountGrain
+    NameInterner names) : Grain, IAccountGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<AccountStreamEvent>
 {
     /// <summary>The grain storage provider the account state is registered with.</summary>
     public const string StorageName = "accounts";
@@ -39,11 +52,105 @@ public sealed class AccountGrain(
         }
     }
 
-    public Task<ApplyResult> ApplyAsync(Immutable<FeatureUpdate[]> updates)
+    public Task<ApplyResult> ApplyAsync(Immutable<FeatureUpdate[]> updates) => PersistThenReturn(Apply(updates.Value));
+
+    /// <summary>Orleans found a delivery for this account's implicit subscription: take it, and the ones after it.</summary>
+    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
+    {
+        ArgumentNullException.ThrowIfNull(handleFactory);
+        return handleFactory.Create<AccountStreamEvent>().ResumeAsync(this);
+    }
+
+    /// <summary>
+    /// One delivery: every event in order (consecutive updates applied as one batch, erases between them), refused
+    /// updates set aside on the dead-letter topic, then the wait until all of it is durable. Throwing (storage
+    /// unreachable while loading, the dead-letter topic unreachable) makes the stream provider deliver it again.
+    /// </summary>
+    public async Task OnNextAsync(IList<SequentialItem<AccountStreamEvent>> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        metrics.Deliveries.Increment();
+        List<Task>? settingAside = null;
+        for (var next = 0; next < items.Count;)
+        {
+            if (items[next].Item is AccountEraseRequested)
+            {
+                TakeStorageMerges().MarkAllDeleted(time.GetUtcNow().ToUnixTimeMilliseconds());
+                metrics.Erased.Increment();
+                next++;
+                continue;
+            }
+
+            var (updates, origins) = UpdatesFrom(items, ref next);
+            var result = Apply(updates);
+            metrics.Applied.Add(result.Applied);
+            metrics.IgnoredAsOlder.Add(result.IgnoredAsOlder);
+            metrics.Replayed.Add(result.Replayed);
+            foreach (var rejected in result.Rejected)
+            {
+                metrics.Rejected.Increment();
+                (settingAside ??= []).Add(rejectedUpdates.SetAsideAsync(this.GetPrimaryKeyString(), updates[rejected.Index], origins[rejected.Index], rejected));
+            }
+        }
+
+        if (state.State.HasChanges)
+        {
+            await state.WriteStateAsync().ConfigureAwait(true);
+        }
+
+        if (settingAside is not null)
+        {
+            await Task.WhenAll(settingAside).ConfigureAwait(true);
+        }
+
+        if (durability.HasPendingWrites(state.State))
+        {
+            await durability.WhenDurableAsync(state.State, flushNow: false, CancellationToken.None).ConfigureAwait(true);
+        }
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
+
+    /// <summary>The run of update events starting at <paramref name="next"/>, as one array (no copy for a run of one).</summary>
+    private static (FeatureUpdate[] Updates, RecordOrigin[] Origins) UpdatesFrom(IList<SequentialItem<AccountStreamEvent>> items, ref int next)
+    {
+        var first = (FeaturesPublished)items[next].Item;
+        var end = next + 1;
+        var count = first.Updates.Length;
+        while (end < items.Count && items[end].Item is FeaturesPublished more)
+        {
+            count += more.Updates.Length;
+            end++;
+        }
+
+        if (end == next + 1)
+        {
+            next = end;
+            return (first.Updates, first.Origins);
+        }
+
+        var updates = new FeatureUpdate[count];
+        var origins = new RecordOrigin[count];
+        var at = 0;
+        for (; next < end; next++)
+        {
+            var run = (FeaturesPublished)items[next].Item;
+            run.Updates.CopyTo(updates, at);
+            run.Origins.CopyTo(origins, at);
+            at += run.Updates.Length;
+        }
+
+        return (updates, origins);
+    }
+
+    /// <summary>Applies a batch in memory (synchronously: no interleaved call sees half of it); storage is the caller's.</summary>
+    private ApplyResult Apply(FeatureUpdate[] updates)
     {
         var account = TakeStorageMerges();
         account.PruneDurableTombstones();
-        var batch = new UpdateBatch(updates.Value);
+        var batch = new UpdateBatch(updates);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var applied = 0;
         var ignored = 0;
@@ -71,8 +178,7 @@ public sealed class AccountGrain(
         }
 
         batch.Dispose();
-        var result = new ApplyResult(applied, ignored, rejected?.ToArray() ?? ApplyResult.NoRejections) { Replayed = replayed, Activation = _activation };
-        return PersistThenReturn(result);
+        return new ApplyResult(applied, ignored, rejected?.ToArray() ?? ApplyResult.NoRejections) { Replayed = replayed, Activation = _activation };
     }
 
     public ValueTask<NamespaceFeatures?> GetNamespaceAsync(string namespaceName)

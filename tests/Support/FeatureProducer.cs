@@ -32,6 +32,10 @@ public sealed class FeatureProducer : IDisposable
     public void Produce(string topic, string key, byte[] value, Action<DeliveryReport<string, byte[]>> onDelivery) =>
         _producer.Produce(topic, new Message<string, byte[]> { Key = key, Value = value }, onDelivery);
 
+    /// <summary>To a partition of the caller's choosing, as a producer with another partitioner (kcat's default) would.</summary>
+    public Task<DeliveryResult<string, byte[]>> SendToPartitionAsync(string topic, int partition, string key, byte[] value) =>
+        _producer.ProduceAsync(new TopicPartition(topic, partition), new Message<string, byte[]> { Key = key, Value = value });
+
     public Task SendFeatureAsync(string topic, string accountId, string ns, string name, string value, long timestamp) =>
         SendAsync(topic, accountId, Feature(accountId, ns, name, value, timestamp));
 

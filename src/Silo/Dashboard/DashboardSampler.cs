@@ -130,7 +130,7 @@ public sealed class DashboardSampler(
         var deadLettered = ingestion.DeadLetteredTotal;
         var deadLetteredRate = Rate("dead-lettered", deadLettered, seconds);
         var partitions = ingestion.Partitions.Values.OrderBy(p => p.Partition)
-            .Select(p => new PartitionPanel(p.Partition, p.Lag, p.Position, p.HighWatermark, p.CommittedOffset, p.LastCommitAt, p.IsPaused))
+            .Select(p => new PartitionPanel(p.Partition, p.Lag, p.Position, p.HighWatermark, p.CommittedOffset, p.CommittedAt, p.IsPaused))
             .ToList();
         return new IngestionPanel(
             ingestionOptions.Enabled,
@@ -148,7 +148,7 @@ public sealed class DashboardSampler(
             ingestion.IsPaused,
             ingestion.PauseReason,
             partitions.Sum(p => p.Lag),
-            Quantiles(ingestion.CommitLatency).P99,
+            ingestion.Deliveries.Value == 0 ? 0 : (double)ingestion.Applied.Value / ingestion.Deliveries.Value,
             partitions);
     }
 

@@ -48,7 +48,7 @@ public sealed record IngestionPanel(
     bool Paused,
     string? PauseReason,
     long TotalLag,
-    double CommitP99Ms,
+    double FeaturesPerDelivery,
     IReadOnlyList<PartitionPanel> Partitions);
 
 public sealed record PartitionPanel(int Partition, long Lag, long Position, long HighWatermark, long CommittedOffset, DateTimeOffset? LastCommitAt, bool Paused);

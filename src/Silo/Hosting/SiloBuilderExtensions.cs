@@ -1,11 +1,17 @@
 using System.Net;
 using AccountMetadata.Grains;
 using AccountMetadata.Persistence.DynamoDB;
+using AccountMetadata.Silo.Ingestion;
+using AccountMetadata.Silo.Kafka;
+using AccountMetadata.Streaming.Kafka;
 using Orleans.Configuration;
 
 namespace AccountMetadata.Silo.Hosting;
 
-/// <summary>The Orleans side of the composition root: clustering, grain collection and the account storage.</summary>
+/// <summary>
+/// The Orleans side of the composition root: clustering, grain collection, the account storage and the Kafka stream
+/// provider that feeds the account grains.
+/// </summary>
 public static class SiloBuilderExtensions
 {
     public static ISiloBuilder ConfigureAccountMetadataSilo(this ISiloBuilder silo, IConfiguration configuration)
@@ -55,7 +61,41 @@ public static class SiloBuilderExtensions
             AccountGrain.StorageName,
             options => configuration.GetSection(DynamoDbOptions.SectionName).Bind(options),
             options => configuration.GetSection(WriteBehindOptions.SectionName).Bind(options));
+        AddAccountStreams(silo, configuration);
         return silo;
+    }
+
+    /// <summary>
+    /// The ingest topic as the account grains' streams: every silo produces (the API's writes), the ones with
+    /// ingestion on pull the partitions Orleans gives them. Implicit subscriptions only: no pub-sub state to store.
+    /// </summary>
+    private static void AddAccountStreams(ISiloBuilder silo, IConfiguration configuration)
+    {
+        var kafka = new KafkaOptions();
+        configuration.GetSection(KafkaOptions.SectionName).Bind(kafka);
+        var ingestion = new IngestionOptions();
+        configuration.GetSection(IngestionOptions.SectionName).Bind(ingestion);
+        silo.AddKafkaStreams<FeatureMessageMapper>(
+            AccountStreams.ProviderName,
+            options =>
+            {
+                options.Topic = kafka.IngestTopic;
+                options.ConsumerGroup = kafka.ConsumerGroup;
+                options.DeadLetterTopic = kafka.DeadLetterTopic;
+                options.Consumer = KafkaClientConfigs.Consumer(kafka, kafka.ConsumerGroup);
+                options.Producer = KafkaClientConfigs.Producer(kafka, kafka.HttpWriteTimeout); // an HTTP write answers 503 after this
+                options.Pull = ingestion.Enabled;
+                options.MaxMessagesPerRead = ingestion.MaxBatchMessages;
+                options.MaxUncommittedMessages = ingestion.MaxUncommittedMessages;
+                options.DrainTimeout = ingestion.DrainTimeout;
+                options.CommitInterval = ingestion.CommitInterval;
+            },
+            stream =>
+            {
+                stream.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
+                stream.ConfigurePullingAgent(agent => agent.Configure(options => options.GetQueueMsgsTimerPeriod = ingestion.PollInterval));
+            });
+        silo.Services.AddKeyedSingleton<IKafkaStreamBackpressure, StorageBackpressure>(AccountStreams.ProviderName);
     }
 
     /// <summary>An IP address, or a host name resolved to its first IPv4 address (a container's service name).</summary>

@@ -40,20 +40,22 @@ public static class SiloServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<DashboardSampler>());
         services.AddSingleton<NamespaceSchemaRegistry>();
         services.AddSingleton<INamespaceSchemas, NamespaceSchemasAdapter>();
+        services.AddSingleton<AccountDeliveryMetrics>();
         services.AddSingleton<IngestionMetrics>();
+        services.AddSingleton<RejectedUpdatesTopic>();
+        services.AddSingleton<IRejectedUpdates>(sp => sp.GetRequiredService<RejectedUpdatesTopic>());
         services.AddSingleton<FeatureIngress>();
         services.AddSingleton<IFeatureIngress>(sp => sp.GetRequiredService<FeatureIngress>());
 
-        // Hosted services start in this order, after the Orleans silo (registered before them, see Program), and
-        // stop in reverse: the silo's storage has checked the table before schemas load, schemas load before
-        // ingestion starts; ingestion stops first (committing what is durable), then the silo deactivates the grains
-        // (each waiting for its writes) and its storage runs the final flush.
+        // The silo's start runs its lifecycle: storage checks the table (ApplicationServices), the schemas load
+        // (just after: they live in that table), then the stream provider's agents start pulling (Active). Its stop
+        // runs in reverse: the agents stop (committing what was delivered), the grains deactivate (each waiting for
+        // its writes), storage runs the final flush.
         services.AddSingleton<StorageReadiness>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageReadiness>());
         services.AddSingleton<SchemaRefresher>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SchemaRefresher>());
         services.AddHostedService(sp => sp.GetRequiredService<SchemaRefresher>());
-        services.AddSingleton<KafkaIngestionService>();
-        services.AddHostedService(sp => sp.GetRequiredService<KafkaIngestionService>());
         return services;
     }
 

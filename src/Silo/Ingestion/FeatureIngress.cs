@@ -1,19 +1,18 @@
 using AccountMetadata.Api;
 using AccountMetadata.Grains;
-using AccountMetadata.Silo.Kafka;
 using AccountMetadata.Silo.Schemas;
-using Confluent.Kafka;
+using Orleans.Streams;
 
 namespace AccountMetadata.Silo.Ingestion;
 
 /// <summary>
-/// The HTTP write path's entrance: validates exactly as the consumer will (parser + schemas), then produces to the
-/// ingest topic with acks=all and the Java-compatible partitioner, keyed by account id.
+/// The HTTP write path's entrance: validates exactly as the stream provider's mapper will (parser + schemas), then
+/// writes to the account's stream: the Kafka stream provider produces the same JSON to the ingest topic (acks=all,
+/// keyed by account id, on the partition Kafka's partitioner gives it) and completes once the broker acknowledged.
 /// </summary>
-public sealed class FeatureIngress(KafkaOptions kafka, NamespaceSchemaRegistry schemas, NameInterner names, TimeProvider time) : IFeatureIngress, IDisposable
+public sealed class FeatureIngress(IClusterClient cluster, NamespaceSchemaRegistry schemas, NameInterner names, TimeProvider time) : IFeatureIngress
 {
-    private int _disposed;
-    private readonly Lazy<IProducer<string, byte[]>> _producer = new(() => new ProducerBuilder<string, byte[]>(KafkaClientConfigs.Producer(kafka, kafka.HttpWriteTimeout)).Build());
+    private IStreamProvider Streams => field ??= cluster.GetStreamProvider(AccountStreams.ProviderName);
 
     public FeatureItemError? Validate(ReadOnlySpan<byte> message, out string? accountId)
     {
@@ -37,32 +36,20 @@ public sealed class FeatureIngress(KafkaOptions kafka, NamespaceSchemaRegistry s
         return null;
     }
 
-    public async Task PublishAsync(IReadOnlyList<(string AccountId, byte[] Message)> messages, CancellationToken cancellationToken)
+    public Task PublishAsync(IReadOnlyList<(string AccountId, byte[] Message)> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var producer = _producer.Value;
         var deliveries = new Task[messages.Count];
         for (var i = 0; i < messages.Count; i++)
         {
-            deliveries[i] = producer.ProduceAsync(kafka.IngestTopic, new Message<string, byte[]> { Key = messages[i].AccountId, Value = messages[i].Message }, cancellationToken);
+            deliveries[i] = StreamOf(messages[i].AccountId).OnNextAsync(messages[i].Message);
         }
 
-        await Task.WhenAll(deliveries).ConfigureAwait(false);
+        return Task.WhenAll(deliveries).WaitAsync(cancellationToken);
     }
 
     public Task PublishEraseAsync(string accountId, CancellationToken cancellationToken) =>
-        _producer.Value.ProduceAsync(
-            kafka.IngestTopic,
-            new Message<string, byte[]> { Key = accountId, Value = EraseCommand.Create(accountId) },
-            cancellationToken);
+        StreamOf(accountId).OnNextAsync(EraseCommand.Create(accountId)).WaitAsync(cancellationToken);
 
-    /// <summary>Idempotent: the container disposes it once per service it is registered as.</summary>
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _producer.IsValueCreated)
-        {
-            _producer.Value.Flush(kafka.HttpWriteTimeout); // each write waited at most this for its ack anyway
-            _producer.Value.Dispose();
-        }
-    }
+    private IAsyncStream<byte[]> StreamOf(string accountId) => Streams.GetStream<byte[]>(AccountStreamIds.For(accountId));
 }

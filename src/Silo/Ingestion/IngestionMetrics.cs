@@ -1,45 +1,51 @@
-using System.Collections.Concurrent;
 using AccountMetadata.Diagnostics;
-using AccountMetadata.Silo.Metrics;
+using AccountMetadata.Grains;
+using AccountMetadata.Streaming.Kafka;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AccountMetadata.Silo.Ingestion;
 
-/// <summary>What ingestion did; sampled by the dashboard and /metrics.</summary>
-public sealed class IngestionMetrics
+/// <summary>
+/// What ingestion did on this silo, gathered in one place for the dashboard and /metrics: records read and set aside
+/// (the mapper), what the account grains living here did with their deliveries, and the partitions this silo pulls
+/// (the stream provider). A grain may live on another silo than the partition it is fed from.
+/// </summary>
+public sealed class IngestionMetrics(AccountDeliveryMetrics grains, [FromKeyedServices(AccountStreams.ProviderName)] KafkaStreamStatistics kafka)
 {
     private readonly StripedCounter[] _deadLettered = DeadLetterReasons.All.Select(_ => new StripedCounter()).ToArray();
 
+    /// <summary>Records read from the partitions this silo pulls.</summary>
     public StripedCounter Consumed { get; } = new();
 
-    public StripedCounter Applied { get; } = new();
+    public StripedCounter Applied => grains.Applied;
 
-    public StripedCounter IgnoredAsOlder { get; } = new();
+    public StripedCounter IgnoredAsOlder => grains.IgnoredAsOlder;
 
-    /// <summary>Of <see cref="Applied"/>, features already stored (redelivered after a crash or rebalance).</summary>
-    public StripedCounter Replayed { get; } = new();
+    /// <summary>Of <see cref="Applied"/>, features already stored (delivered again after a crash or a partition move).</summary>
+    public StripedCounter Replayed => grains.Replayed;
 
-    public StripedCounter Erased { get; } = new();
+    public StripedCounter Erased => grains.Erased;
 
-    public StripedCounter Batches { get; } = new();
+    /// <summary>Grain deliveries (each one grain turn and, usually, one item write per namespace touched).</summary>
+    public StripedCounter Deliveries => grains.Deliveries;
 
-    public StripedCounter Commits { get; } = new();
+    /// <summary>Reads of a partition that returned records (one container per account each).</summary>
+    public long Reads => kafka.Reads;
 
-    public StripedCounter GrainCallRetries { get; } = new();
+    public long Commits => kafka.Commits;
 
-    /// <summary>Accounts delivered again because the activation that took their updates was gone before they were durable.</summary>
-    public StripedCounter Redelivered { get; } = new();
+    public long CommitFailures => kafka.CommitFailures;
 
-    public LatencyHistogram CommitLatency { get; } = new();
+    /// <summary>Per partition this silo pulls: lag, position, last commit, pause reason.</summary>
+    public IReadOnlyDictionary<int, KafkaPartitionStatus> Partitions => kafka.Partitions;
 
-    /// <summary>Per assigned partition: lag, position, last commit. Replaced on rebalance.</summary>
-    public ConcurrentDictionary<int, PartitionStatus> Partitions { get; } = new();
-
-    /// <summary>When the first message was consumed (Unix ms; 0 before): where ingest throughput is measured from.</summary>
+    /// <summary>When the first record was read (Unix ms; 0 before): where ingest throughput is measured from.</summary>
     public long FirstMessageAtUnixMs { get; internal set; }
 
-    public bool IsPaused { get; internal set; }
+    public bool IsPaused => PauseReason is not null;
 
-    public string? PauseReason { get; internal set; }
+    /// <summary>Why reading is paused (the first paused partition's reason), or null.</summary>
+    public string? PauseReason => kafka.Partitions.Values.Select(p => p.PauseReason).FirstOrDefault(reason => reason is not null);
 
     public StripedCounter DeadLettered(DeadLetterReason reason) => _deadLettered[(int)reason];
 

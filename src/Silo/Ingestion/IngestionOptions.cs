@@ -1,38 +1,34 @@
 namespace AccountMetadata.Silo.Ingestion;
 
-/// <summary>Configuration section <c>Ingestion</c>.</summary>
+/// <summary>Configuration section <c>Ingestion</c>: how this silo reads the ingest topic through the Kafka stream provider.</summary>
 public sealed class IngestionOptions
 {
     public const string SectionName = "Ingestion";
 
-    /// <summary>Off: the silo serves reads only (and tests drive grains directly).</summary>
+    /// <summary>Off: the silo pulls no partition (it still produces what the API accepts, and serves reads).</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Messages taken from the consumer per batch; one grain call per account per batch.</summary>
-    public int MaxBatchMessages { get; set; } = 20_000;
-
-    /// <summary>How long a batch may wait to fill once it has its first message.</summary>
-    public TimeSpan MaxBatchWait { get; set; } = TimeSpan.FromMilliseconds(10);
-
-    /// <summary>Batches whose grain calls may be outstanding at once before the partitions pause.</summary>
-    public int MaxBatchesInFlight { get; set; } = 8;
-
-    /// <summary>Pause consumption while storage holds more dirty namespaces than this (resume at half).</summary>
-    public int PauseAtDirtyNamespaces { get; set; } = 200_000;
-
-    /// <summary>Pause consumption while dirty items add up to more bytes than this (resume at half).</summary>
-    public long PauseAtDirtyBytes { get; set; } = 256L * 1024 * 1024;
+    /// <summary>Records taken from a partition per read; one grain delivery per account per read.</summary>
+    public int MaxBatchMessages { get; set; } = 10_000;
 
     /// <summary>
-    /// Pause consumption while more consumed messages than this wait to become durable (resume at half). Updates
-    /// coalesce in memory, so the dirty-namespace bound alone would let a long storage outage queue batches (and a
-    /// crash's replay) without end.
+    /// Records read by this silo and not yet durable (or dead-lettered) before its partitions stop being read: bounds
+    /// memory and what a crash replays while DynamoDB is slow.
     /// </summary>
-    public long PauseAtUncommittedMessages { get; set; } = 2_000_000;
+    public int MaxUncommittedMessages { get; set; } = 100_000;
 
-    /// <summary>Durable offsets are committed at most this often.</summary>
+    /// <summary>How long a graceful stop waits for what was read to become durable and committed before it lets go.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(6); // within Hosting:ShutdownTimeout (12 s), grains flush after it
+
+    /// <summary>Stop reading while storage holds more dirty namespaces than this (resume at half).</summary>
+    public int PauseAtDirtyNamespaces { get; set; } = 200_000;
+
+    /// <summary>Stop reading while dirty items add up to more bytes than this (resume at half).</summary>
+    public long PauseAtDirtyBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Durable offsets are committed at most this often per partition.</summary>
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>How long a revoked partition's writes may take to become durable before its grains drop them.</summary>
-    public TimeSpan RevokeFlushTimeout { get; set; } = TimeSpan.FromSeconds(20);
+    /// <summary>How often an idle partition is looked at: the floor of a record's way from the broker to its grain.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 }

@@ -55,9 +55,10 @@ public sealed class PrometheusExporter(OrleansActivationCounts grains, DynamoAcc
         Single(text, "ingest_ignored_older_total", "counter", "Features ignored because the stored one is newer.", ingestion.IgnoredAsOlder.Value);
         Single(text, "ingest_replayed_total", "counter", "Features applied that were already stored (redelivery after a crash or rebalance).", ingestion.Replayed.Value);
         Single(text, "ingest_erased_total", "counter", "Erase commands applied.", ingestion.Erased.Value);
-        Single(text, "ingest_commits_total", "counter", "Offset commits.", ingestion.Commits.Value);
-        Single(text, "ingest_grain_call_retries_total", "counter", "Grain calls retried (storage unavailable during activation).", ingestion.GrainCallRetries.Value);
-        Single(text, "ingest_redelivered_total", "counter", "Accounts delivered again: the activation that took their updates was gone before they were durable.", ingestion.Redelivered.Value);
+        Single(text, "ingest_deliveries_total", "counter", "Stream deliveries to the account grains of this silo (one grain turn each).", ingestion.Deliveries.Value);
+        Single(text, "ingest_reads_total", "counter", "Reads of a partition that returned records.", ingestion.Reads);
+        Single(text, "ingest_commits_total", "counter", "Offset commits.", ingestion.Commits);
+        Single(text, "ingest_commit_failures_total", "counter", "Offset commits that failed (retried by the next one).", ingestion.CommitFailures);
         Single(text, "ingest_first_message_unix_ms", "gauge", "When this silo consumed its first message (0: not yet).", ingestion.FirstMessageAtUnixMs);
         Single(text, "ingest_paused", "gauge", "1 while backpressure pauses the partitions.", ingestion.IsPaused ? 1 : 0);
         Help(text, "ingest_dead_lettered_total", "counter", "Messages sent to the dead-letter topic, by reason.");
@@ -79,9 +80,11 @@ public sealed class PrometheusExporter(OrleansActivationCounts grains, DynamoAcc
             Sample(text, "ingest_partition_committed_offset", partition.CommittedOffset, ("partition", partition.Partition.ToString(CultureInfo.InvariantCulture)));
         }
 
-        Help(text, "ingest_commit_duration_seconds", "histogram", "Offset commit latency.");
-        ingestion.CommitLatency.CopyCounts(counts);
-        Histogram(text, "ingest_commit_duration_seconds", counts);
+        Help(text, "ingest_partition_uncommitted", "gauge", "Records read per partition and not yet delivered (what a crash would replay).");
+        foreach (var partition in partitions)
+        {
+            Sample(text, "ingest_partition_uncommitted", partition.UncommittedRecords, ("partition", partition.Partition.ToString(CultureInfo.InvariantCulture)));
+        }
     }
 
 

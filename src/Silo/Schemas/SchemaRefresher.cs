@@ -1,12 +1,22 @@
+using Orleans.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace AccountMetadata.Silo.Schemas;
 
-/// <summary>Loads the schemas before ingestion starts (seeding the demo ones), then reloads them periodically.</summary>
+/// <summary>
+/// Loads the schemas during the silo's start, after storage prepared the table they live in and before the stream
+/// provider pulls a record (seeding the demo ones), then reloads them periodically.
+/// </summary>
 public sealed partial class SchemaRefresher(NamespaceSchemaRegistry registry, SchemaOptions options, ILogger<SchemaRefresher> logger)
-    : BackgroundService
+    : BackgroundService, ILifecycleParticipant<ISiloLifecycle>
 {
-    public override async Task StartAsync(CancellationToken cancellationToken)
+    public void Participate(ISiloLifecycle lifecycle)
+    {
+        ArgumentNullException.ThrowIfNull(lifecycle);
+        lifecycle.Subscribe(nameof(SchemaRefresher), ServiceLifecycleStage.ApplicationServices + 1, LoadAsync);
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
     {
         if (options.SeedDemoSchemas)
         {
@@ -14,7 +24,6 @@ public sealed partial class SchemaRefresher(NamespaceSchemaRegistry registry, Sc
         }
 
         await registry.LoadAsync(cancellationToken).ConfigureAwait(false);
-        await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace AccountMetadata.Tests.Cluster;
 
 /// <summary>
-/// Three silo processes form one Orleans cluster through the stack's Redis (and share one consumer group). An account
+/// Three silo processes form one Orleans cluster through the stack's Redis (and split the topic's partitions). An account
 /// has one activation in the cluster, which every silo's API reaches; when the silo holding it is SIGKILLed, the
 /// membership options (Cluster section) let the survivors declare it dead within seconds, and the account is served
 /// again through another silo, loaded from DynamoDB.
@@ -51,6 +51,13 @@ public sealed class ThreeSiloClusterTests(ITestOutputHelper output)
 
             using var a = Client(silos[0]);
             await Eventually.Until(async () => (await a.GetAsync($"/accounts/{Account}")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "applied");
+
+            // Committed means durable: what the next activation loads after the kill below is in DynamoDB.
+            await Eventually.Until(
+                () => Task.FromResult(TopicReader.CommittedVersusEnd(names.Topic, names.Group, 8)),
+                o => o.Committed == o.End && o.End == 2,
+                TimeSpan.FromSeconds(60),
+                "both features committed");
 
             // Every silo answers with the same data, from the one activation the cluster has.
             var where = new List<string>();

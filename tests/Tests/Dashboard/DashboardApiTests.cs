@@ -54,7 +54,7 @@ public sealed class DashboardApiTests
         using var history = await http.GetFromJsonAsync<JsonDocument>("/dashboard/api/history");
         Assert.True(history!.RootElement.GetArrayLength() > 0);
         using var logs = await http.GetFromJsonAsync<JsonDocument>("/dashboard/api/logs");
-        Assert.Contains(logs!.RootElement.EnumerateArray(), e => e.GetProperty("message").GetString()!.Contains("Partitions assigned", StringComparison.Ordinal));
+        Assert.Contains(logs!.RootElement.EnumerateArray(), e => e.GetProperty("message").GetString()!.Contains("this silo pulls", StringComparison.Ordinal));
 
         using var inspection = await http.GetFromJsonAsync<JsonDocument>("/dashboard/api/accounts/acc-3");
         Assert.True(inspection!.RootElement.GetProperty("active").GetBoolean());

@@ -22,6 +22,8 @@ public sealed class AccountGrainClusterTests : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddSingleton<AccountDeliveryMetrics>();
+            silo.Services.AddSingleton<IRejectedUpdates, NoStreamedUpdates>();
             silo.AddDynamoDbAccountStorage(
                 AccountGrain.StorageName,
                 table =>
@@ -84,5 +86,12 @@ public sealed class AccountGrainClusterTests : IAsyncLifetime
         Assert.Null(await grain.GetNamespaceAsync("orders"));
         await _cluster.WaitForDeactivationAsync(grain).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.False(_cluster.TryGetGrainContext(grain.GetGrainId(), out _));
+    }
+
+    /// <summary>These tests call the grains directly; nothing arrives on the account streams to be refused.</summary>
+    private sealed class NoStreamedUpdates : IRejectedUpdates
+    {
+        public Task SetAsideAsync(string accountId, FeatureUpdate update, RecordOrigin origin, RejectedUpdate rejection) =>
+            throw new InvalidOperationException("no stream provider in this cluster");
     }
 }

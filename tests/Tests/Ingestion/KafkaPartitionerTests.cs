@@ -1,4 +1,4 @@
-using AccountMetadata.Silo.Kafka;
+using AccountMetadata.Streaming.Kafka;
 using AccountMetadata.Tests.Infrastructure;
 
 namespace AccountMetadata.Tests.Ingestion;

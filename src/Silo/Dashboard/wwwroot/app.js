@@ -60,7 +60,7 @@ function render(s) {
     ["consumed/s", fmt.n(i.consumedPerSecond)], ["applied/s", fmt.n(i.appliedPerSecond)], ["ignored older/s", fmt.n(i.ignoredAsOlderPerSecond)],
     ["dead letters/s", fmt.n(i.deadLetteredPerSecond), i.deadLetteredPerSecond > 0 ? "warn" : ""], ["lag", fmt.n(i.totalLag), i.totalLag > 100000 ? "warn" : ""],
     ["state", i.paused ? "paused" : "flowing", i.paused ? "warn" : ""], ["consumed", fmt.n(i.consumedTotal)], ["applied", fmt.n(i.appliedTotal)],
-    ["ignored older", fmt.n(i.ignoredAsOlderTotal)], ["erased", fmt.n(i.erasedTotal)], ["commit p99 ms", fmt.ms(i.commitP99Ms)],
+    ["ignored older", fmt.n(i.ignoredAsOlderTotal)], ["erased", fmt.n(i.erasedTotal)], ["features/delivery", fmt.n(i.featuresPerDelivery)],
   ]);
   rows("dead-letters", Object.entries(i.deadLettersByReason).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]), ([reason, n]) => [reason, fmt.n(n)]);
   rows("partitions", i.partitions, (p) => [p.partition, fmt.n(p.lag), p.position < 0 ? "—" : fmt.n(p.position), p.highWatermark < 0 ? "—" : fmt.n(p.highWatermark), p.committedOffset < 0 ? "—" : fmt.n(p.committedOffset), fmt.time(p.lastCommitAt), p.paused ? "paused" : "flowing"]);

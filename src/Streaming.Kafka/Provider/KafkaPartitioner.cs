@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 
-namespace AccountMetadata.Silo.Kafka;
+namespace AccountMetadata.Streaming.Kafka;
 
 /// <summary>
 /// Kafka's default (Java client) partitioner: murmur2 of the key bytes, made positive, modulo the partition count.

@@ -1,0 +1,21 @@
+using AccountMetadata.Diagnostics;
+
+namespace AccountMetadata.Grains;
+
+/// <summary>What the account grains of this silo did with streamed updates.</summary>
+public sealed class AccountDeliveryMetrics
+{
+    /// <summary>Stream deliveries (one grain turn each, carrying one or more reads' worth of an account's updates).</summary>
+    public StripedCounter Deliveries { get; } = new();
+
+    public StripedCounter Applied { get; } = new();
+
+    public StripedCounter IgnoredAsOlder { get; } = new();
+
+    /// <summary>Of <see cref="Applied"/>, updates already stored (delivered again after a crash or a partition move).</summary>
+    public StripedCounter Replayed { get; } = new();
+
+    public StripedCounter Erased { get; } = new();
+
+    public StripedCounter Rejected { get; } = new();
+}

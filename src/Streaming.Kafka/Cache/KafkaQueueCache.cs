@@ -1,0 +1,92 @@
+using Orleans.Runtime;
+using Orleans.Streams;
+
+namespace AccountMetadata.Streaming.Kafka;
+
+/// <summary>
+/// A partition's cache, indexed by stream: a cursor walks its own stream's containers only (Orleans' simple and pooled
+/// caches walk every container of the queue per cursor, which is quadratic with one stream per account). A container
+/// is released to the receiver (and so towards an offset commit) only after its consumer's delivery returned: the
+/// cache never purges by size or age. Reading stops instead (<see cref="IsUnderPressure"/>) while too much waits, or
+/// while the silo drains before it stops.
+/// Used on the pulling agent's turn only.
+/// </summary>
+internal sealed class KafkaQueueCache(
+    PartitionSession session,
+    KafkaStreamOptions options,
+    KafkaStreamStatistics statistics,
+    KafkaStreamDrain drain,
+    IKafkaStreamBackpressure? backpressure) : IQueueCache
+{
+    private readonly Dictionary<StreamId, CachedStream> _streams = [];
+    private readonly HashSet<CachedStream> _changed = [];
+
+    /// <summary>Never zero: the agent skips its purge (and so every release and commit) while this is zero.</summary>
+    public int GetMaxAddCount() => options.MaxMessagesPerRead;
+
+    public void AddToCache(IList<IBatchContainer> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        foreach (var message in messages)
+        {
+            var container = (KafkaBatchContainer)message;
+            var stream = StreamOf(container.StreamId);
+            stream.Add(container);
+            _changed.Add(stream);
+        }
+    }
+
+    public bool TryPurgeFromCache(out IList<IBatchContainer> purgedItems)
+    {
+        List<IBatchContainer>? released = null;
+        foreach (var stream in _changed)
+        {
+            stream.Release(ref released);
+            if (stream.IsIdle)
+            {
+                _streams.Remove(stream.Id);
+            }
+        }
+
+        _changed.Clear();
+        purgedItems = released!;
+        return released is not null;
+    }
+
+    public IQueueCacheCursor GetCacheCursor(StreamId streamId, StreamSequenceToken? token) =>
+        new KafkaQueueCacheCursor(this, StreamOf(streamId), options.MaxContainersPerDelivery);
+
+    public bool IsUnderPressure()
+    {
+        var uncommitted = session.Progress.UncommittedRecords;
+        var siloUncommitted = statistics.UncommittedRecords;
+        var reason = drain.IsDraining ? "the silo is stopping: delivering what was read, then committing"
+            : siloUncommitted >= options.MaxUncommittedMessages ? $"{siloUncommitted} records read by this silo and not yet delivered"
+            : backpressure?.PauseReason();
+        if (reason != session.PauseReason && statistics.Partitions.TryGetValue(session.Partition, out var status))
+        {
+            // The receiver refreshes the rest, but it is not asked to read while paused: say so now.
+            statistics.Partitions[session.Partition] = status with { PauseReason = reason, UncommittedRecords = uncommitted };
+        }
+
+        session.PauseReason = reason;
+        return reason is not null;
+    }
+
+    /// <summary>Streams cached now (those with containers waiting or a consumer's cursor).</summary>
+    public int StreamCount => _streams.Count;
+
+    internal void Changed(CachedStream stream) => _changed.Add(stream);
+
+    internal void DeliveryFailed() => statistics.DeliveryFailed();
+
+    private CachedStream StreamOf(StreamId streamId)
+    {
+        if (!_streams.TryGetValue(streamId, out var stream))
+        {
+            _streams[streamId] = stream = new CachedStream(streamId);
+        }
+
+        return stream;
+    }
+}

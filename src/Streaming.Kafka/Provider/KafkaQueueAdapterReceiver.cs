@@ -1,0 +1,313 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+
+namespace AccountMetadata.Streaming.Kafka;
+
+/// <summary>
+/// Pulls one partition for the silo Orleans' queue balancer gave it to. The partition is assigned by hand (no group
+/// membership, so no rebalance storms: Orleans moves queues); the consumer group only keeps committed offsets, and a
+/// new owner starts from the last commit. Reads never block the agent: librdkafka prefetches in the background and a
+/// read takes what has arrived. An offset is committed only when every record before it was delivered (the
+/// consumer's delivery returned: for a consumer that acknowledges only durable state, durable) or dead-lettered with
+/// the broker's acknowledgement. A failed commit is simply retried with the next one.
+/// </summary>
+internal sealed partial class KafkaQueueAdapterReceiver(
+    string providerName,
+    PartitionSession session,
+    KafkaStreamOptions options,
+    IKafkaMessageMapper mapper,
+    IProducer<byte[]?, byte[]> deadLetters,
+    KafkaStreamStatistics statistics,
+    TimeProvider time,
+    ILogger logger) : IQueueAdapterReceiver, IDisposable
+{
+    private static readonly IList<IBatchContainer> Nothing = Array.Empty<IBatchContainer>();
+    private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(1);
+
+    private readonly List<ConsumeResult<byte[]?, byte[]?>> _records = new(options.MaxMessagesPerRead);
+    private readonly KafkaReadMapping _mapping = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private CancellationToken Stopping => _stoppingToken ??= _stopping.Token;
+    private CancellationToken? _stoppingToken;
+    private readonly TopicPartition _partition = new(options.Topic, session.Partition);
+    private IConsumer<byte[]?, byte[]?>? _consumer;
+    private Task _commit = Task.CompletedTask;
+    private long _committedOffset = -1;
+    private DateTimeOffset? _committedAt;
+    private long _lastCommitStarted;
+    private long _lastStatus;
+
+    public Task Initialize(TimeSpan timeout)
+    {
+        var config = new ConsumerConfig(options.Consumer.ToDictionary(setting => setting.Key, setting => setting.Value))
+        {
+            GroupId = options.ConsumerGroup,
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            EnablePartitionEof = false,
+        };
+        config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
+        config.FetchMinBytes ??= 64 * 1024;          // batched fetches...
+        config.FetchWaitMaxMs ??= 25;                // ...that still keep records flowing within tens of ms
+        config.MaxPartitionFetchBytes ??= 4 * 1024 * 1024;
+        config.QueuedMaxMessagesKbytes ??= 16 * 1024; // per partition: a silo may pull many
+        _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
+            .SetErrorHandler((_, error) => LogKafkaError(logger, providerName, session.Partition, error.Code, error.Reason))
+            .Build();
+        _consumer.Assign(new TopicPartitionOffset(_partition, Offset.Stored));
+        LogStarted(logger, providerName, options.Topic, session.Partition, options.ConsumerGroup);
+        return Task.CompletedTask;
+    }
+
+    public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount) => GetQueueMessagesAsync(maxCount, CancellationToken.None);
+
+    public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
+    {
+        var consumer = _consumer;
+        if (consumer is null)
+        {
+            return Task.FromResult(Nothing);
+        }
+
+        CommitIfDue(force: false);
+        RefreshStatus(consumer);
+        var limit = maxCount > 0 ? Math.Min(maxCount, options.MaxMessagesPerRead) : options.MaxMessagesPerRead;
+        _records.Clear();
+        try
+        {
+            while (_records.Count < limit && consumer.Consume(TimeSpan.Zero) is { } record)
+            {
+                _records.Add(record);
+            }
+        }
+        catch (ConsumeException exception)
+        {
+            // Transient (leader moving, topic being created): librdkafka recovers by itself; keep what was read.
+            LogKafkaError(logger, providerName, session.Partition, exception.Error.Code, exception.Error.Reason);
+        }
+
+        return Task.FromResult(_records.Count == 0 ? Nothing : (IList<IBatchContainer>)MapRead(consumer));
+    }
+
+    public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => MessagesDeliveredAsync(messages, CancellationToken.None);
+
+    public Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        foreach (var message in messages)
+        {
+            ((KafkaBatchContainer)message).Read?.PartDone();
+        }
+
+        CommitIfDue(force: false);
+        if (_consumer is { } consumer)
+        {
+            RefreshStatus(consumer);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Commits what is delivered, once more, and lets go of the partition. Deliveries still running are not waited
+    /// for: what they carry is not committed, and the partition's next owner delivers it again.
+    /// </summary>
+    public async Task Shutdown(TimeSpan timeout)
+    {
+        var consumer = _consumer;
+        if (consumer is null)
+        {
+            return;
+        }
+
+        if (session.Cache is { } cache && cache.TryPurgeFromCache(out var released))
+        {
+            foreach (var message in released)
+            {
+                ((KafkaBatchContainer)message).Read?.PartDone();
+            }
+        }
+
+        await _commit.WaitAsync(timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_commit.IsCompleted)
+        {
+            CommitIfDue(force: true);
+            await _commit.WaitAsync(timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        _ = Stopping; // taken before the source is disposed: dead letters still retrying see it cancelled
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _consumer = null;
+        var committed = Volatile.Read(ref _committedOffset);
+        var uncommitted = session.Progress.UncommittedRecords;
+        session.Progress.Abandon();
+        LogStopped(logger, providerName, session.Partition, committed, uncommitted);
+        statistics.Partitions.TryRemove(session.Partition, out _);
+        try
+        {
+            consumer.Close();
+        }
+        finally
+        {
+            consumer.Dispose();
+            Dispose();
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private IBatchContainer[] MapRead(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        _mapping.Clear();
+        try
+        {
+            mapper.Map(_records, _mapping);
+        }
+        catch (Exception exception)
+        {
+            // A mapper bug must not lose records: read them again (and fail again, visibly) rather than skip them.
+            LogMapperFailed(logger, exception, providerName, session.Partition, _records[0].Offset.Value);
+            consumer.Seek(new TopicPartitionOffset(_partition, _records[0].Offset));
+            throw;
+        }
+
+        var read = session.Progress.Begin(_records[^1].Offset.Value + 1, _records.Count);
+        var containers = new IBatchContainer[_mapping.Containers.Count];
+        for (var i = 0; i < containers.Length; i++)
+        {
+            var container = _mapping.Containers[i];
+            container.Read = read;
+            read.AddPart();
+            containers[i] = container;
+        }
+
+        foreach (var (source, value) in _mapping.DeadLetters)
+        {
+            read.AddPart();
+            _ = DeadLetterAsync(source, value, read);
+        }
+
+        read.PartDone(); // every part is counted in
+        statistics.Read(_records.Count);
+        return containers;
+    }
+
+    /// <summary>Produces a dead letter until the broker acknowledges it (or the partition leaves this silo).</summary>
+    private async Task DeadLetterAsync(ConsumeResult<byte[]?, byte[]?> source, byte[] value, ConsumedRead read)
+    {
+        var message = new Message<byte[]?, byte[]> { Key = source.Message.Key, Value = value };
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await deadLetters.ProduceAsync(options.DeadLetterTopic, message, Stopping).ConfigureAwait(false);
+                statistics.DeadLettered();
+                read.PartDone();
+                return;
+            }
+            catch (Exception exception) when (!Stopping.IsCancellationRequested)
+            {
+                if (attempt == 1 || attempt % 20 == 0)
+                {
+                    LogDeadLetterRetry(logger, exception, providerName, session.Partition, source.Offset.Value, attempt);
+                }
+
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 50 << Math.Min(attempt, 7))), Stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return; // not acknowledged, so not committed: the next owner reads it again
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts a commit of the offset everything before which is delivered, at most every
+    /// <see cref="KafkaStreamOptions.CommitInterval"/> and one at a time. librdkafka's commit waits for the broker,
+    /// so it runs off the agent's turn.
+    /// </summary>
+    private void CommitIfDue(bool force)
+    {
+        var offset = session.Progress.Advance();
+        if (offset <= Volatile.Read(ref _committedOffset) || !_commit.IsCompleted || _consumer is not { } consumer)
+        {
+            return;
+        }
+
+        if (!force && Stopwatch.GetElapsedTime(_lastCommitStarted) < options.CommitInterval)
+        {
+            return;
+        }
+
+        _lastCommitStarted = Stopwatch.GetTimestamp();
+        _commit = Task.Run(() => Commit(consumer, offset));
+    }
+
+    private void Commit(IConsumer<byte[]?, byte[]?> consumer, long offset)
+    {
+        try
+        {
+            consumer.Commit([new TopicPartitionOffset(_partition, offset)]);
+            _committedAt = time.GetUtcNow();
+            Volatile.Write(ref _committedOffset, offset);
+            statistics.Committed();
+        }
+        catch (KafkaException exception)
+        {
+            // Not lost: the next commit carries this offset or a later one.
+            statistics.CommitFailed();
+            LogCommitFailed(logger, exception, providerName, session.Partition, offset, exception.Error.Reason);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped meanwhile; the next owner replays from the last commit.
+        }
+    }
+
+    private void RefreshStatus(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        if (Stopwatch.GetElapsedTime(_lastStatus) < StatusInterval)
+        {
+            return;
+        }
+
+        _lastStatus = Stopwatch.GetTimestamp();
+        var position = consumer.Position(_partition);
+        var watermarks = consumer.GetWatermarkOffsets(_partition);
+        statistics.Partitions[session.Partition] = new KafkaPartitionStatus(
+            session.Partition,
+            position.IsSpecial ? -1 : position.Value,
+            watermarks.High.IsSpecial ? -1 : watermarks.High.Value,
+            Volatile.Read(ref _committedOffset),
+            _committedAt,
+            session.Progress.UncommittedRecords,
+            session.PauseReason);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream provider {Provider}: pulling {Topic} partition {Partition} from the offset group {Group} committed")]
+    private static partial void LogStarted(ILogger logger, string provider, string topic, int partition, string group);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream provider {Provider}: stopped pulling partition {Partition}; committed up to {Offset}, {Uncommitted} records left to its next owner")]
+    private static partial void LogStopped(ILogger logger, string provider, int partition, long offset, long uncommitted);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream provider {Provider}, partition {Partition}: Kafka {Code} {Reason}")]
+    private static partial void LogKafkaError(ILogger logger, string provider, int partition, Confluent.Kafka.ErrorCode code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream provider {Provider}, partition {Partition}: committing offset {Offset} failed ({Reason}); the next commit retries it")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception, string provider, int partition, long offset, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream provider {Provider}, partition {Partition}: dead letter for offset {Offset} not acknowledged (attempt {Attempt}); retrying")]
+    private static partial void LogDeadLetterRetry(ILogger logger, Exception exception, string provider, int partition, long offset, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stream provider {Provider}, partition {Partition}: the message mapper failed on the read starting at offset {Offset}; reading it again")]
+    private static partial void LogMapperFailed(ILogger logger, Exception exception, string provider, int partition, long offset);
+}

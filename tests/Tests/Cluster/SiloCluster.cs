@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using AccountMetadata.Tests.Infrastructure;
+
+namespace AccountMetadata.Tests.Cluster;
+
+/// <summary>
+/// Silo processes forming one Orleans cluster through the stack's Redis, on one table, topic and consumer group;
+/// each logs to its own file beside the test results. Disposing kills what is still running.
+/// </summary>
+internal sealed partial class SiloCluster : IDisposable
+{
+    public const int Partitions = 8;
+
+    private readonly Dictionary<string, string> _environment;
+    private readonly List<SiloProcess?> _silos = [];
+
+    private SiloCluster(SiloNames names)
+    {
+        Names = names;
+        _environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Cluster__Clustering"] = "Redis",
+            ["Cluster__RedisConnectionString"] = StackEndpoints.Current.Redis,
+            ["Cluster__ClusterId"] = names.Table,
+            ["Logging__LogLevel__AccountMetadata"] = "Information",
+            ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
+        };
+    }
+
+    public SiloNames Names { get; }
+
+    /// <summary>The silos' log files, for failure messages.</summary>
+    public string Logs => Path.ChangeExtension(Names.LogFile, null) + "-*.log";
+
+    /// <summary>The running silos.</summary>
+    public IReadOnlyList<SiloProcess> Silos => [.. _silos.OfType<SiloProcess>()];
+
+    public static async Task<SiloCluster> StartAsync(string prefix, int silos)
+    {
+        var cluster = new SiloCluster(SiloNames.Unique(prefix));
+        KafkaTopics.Create(cluster.Names.Topic);
+        for (var i = 0; i < silos; i++)
+        {
+            await cluster.AddAsync();
+        }
+
+        return cluster;
+    }
+
+    /// <summary>Starts one more silo; returns its index.</summary>
+    public async Task<int> AddAsync()
+    {
+        _silos.Add(null);
+        await RestartAsync(_silos.Count - 1);
+        return _silos.Count - 1;
+    }
+
+    public SiloProcess this[int index] => _silos[index] ?? throw new InvalidOperationException($"silo {index} is not running");
+
+    /// <summary>Starts silo <paramref name="index"/> (again), with a fresh silo port.</summary>
+    public async Task RestartAsync(int index)
+    {
+        _silos[index]?.Dispose();
+        var log = Path.ChangeExtension(Names.LogFile, null) + $"-{index}.log";
+        _silos[index] = await SiloProcess.StartAsync(Names.Table, Names.Topic, Names.Group, log, "Warning", _environment);
+    }
+
+    public void Kill(int index) => this[index].Kill();
+
+    /// <summary>SIGTERM: the silo drains, commits, leaves the cluster.</summary>
+    public async Task StopAsync(int index, TimeSpan timeout)
+    {
+        await this[index].StopAsync(timeout);
+        _silos[index]!.Dispose();
+        _silos[index] = null;
+    }
+
+    /// <summary>The partitions each running silo pulls now, as its /metrics report them.</summary>
+    public async Task<IReadOnlyList<IReadOnlySet<int>>> PartitionsAsync()
+    {
+        var result = new List<IReadOnlySet<int>>();
+        foreach (var silo in Silos)
+        {
+            using var http = new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+            try
+            {
+                var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+                result.Add(PulledPartition().Matches(metrics).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToHashSet());
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+                result.Add(new HashSet<int>()); // not answering (yet): pulls nothing we can see
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Waits until the running silos between them pull every partition; returns how long it took.</summary>
+    public async Task<TimeSpan> WaitUntilEveryPartitionIsPulledAsync(TimeSpan patience)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Eventually.Until(
+            PartitionsAsync,
+            pulled => pulled.SelectMany(p => p).Distinct().Count() == Partitions,
+            patience,
+            "every partition pulled by a running silo");
+        return clock.Elapsed;
+    }
+
+    /// <summary>A metric summed over the running silos and over its labels.</summary>
+    public async Task<double> SumAsync(string metric)
+    {
+        var sum = 0d;
+        foreach (var silo in Silos)
+        {
+            using var http = new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+            var text = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+            sum += text.Split('\n')
+                .Where(line => line.StartsWith(metric + " ", StringComparison.Ordinal) || line.StartsWith(metric + "{", StringComparison.Ordinal))
+                .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+        }
+
+        return sum;
+    }
+
+    public Task WaitUntilCommittedToTheEndAsync() => Eventually.Until(
+        () => Task.FromResult(TopicReader.CommittedVersusEnd(Names.Topic, Names.Group, Partitions)),
+        o => o.Committed == o.End,
+        TimeSpan.FromMinutes(3),
+        "every offset committed");
+
+    public Task AssertStoredAsync(ExpectedState expected) => DynamoDbReader.AssertStoredAsync(Names.Table, expected, Logs);
+
+    public void Dispose()
+    {
+        foreach (var silo in _silos)
+        {
+            silo?.Dispose();
+        }
+    }
+
+    [GeneratedRegex("""^ingest_partition_committed_offset\{partition="(\d+)"\}""", RegexOptions.Multiline)]
+    private static partial Regex PulledPartition();
+}

@@ -23,6 +23,8 @@ internal sealed class BenchSilo : IDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(NameInterner.Shared);
+        builder.Services.AddSingleton<AccountDeliveryMetrics>();
+        builder.Services.AddSingleton<IRejectedUpdates, Testing.NoStreamedUpdates>();
         var storage = new NullAccountStorage();
         builder.Services.AddGrainStorage(AccountGrain.StorageName, (_, _) => storage);
         builder.Services.AddKeyedSingleton<IWriteBehindDurability>(AccountGrain.StorageName, storage);

@@ -8,4 +8,7 @@ namespace AccountMetadata.Grains;
 [Immutable]
 public sealed record FeaturesPublished(
     [property: Id(0)] FeatureUpdate[] Updates,
-    [property: Id(1)] RecordOrigin[] Origins) : AccountStreamEvent;
+    [property: Id(1)] RecordOrigin[] Origins) : AccountStreamEvent
+{
+    public override RecordOrigin Origin => Origins[0];
+}

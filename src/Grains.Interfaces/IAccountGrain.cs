@@ -32,6 +32,19 @@ public interface IAccountGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<bool> WhenDurableAsync(Guid activation);
 
+    /// <summary>
+    /// Answers, once everything this activation accepted is durable, whether this activation applied the stream
+    /// delivery that starts at <paramref name="delivery"/>. False means another activation did (this one's
+    /// predecessor, whose silo died before its flush): deliver it again with <see cref="RedeliverAsync"/>. The
+    /// stream provider commits the delivery's offsets after true.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<bool> ConfirmDeliveryAsync(RecordOrigin delivery);
+
+    /// <summary>Applies stream events again, outside the stream; completes once they are durable.</summary>
+    [AlwaysInterleave]
+    Task RedeliverAsync(Immutable<AccountStreamEvent[]> events);
+
     /// <summary>The namespace's features, or null when the account has none there.</summary>
     [AlwaysInterleave]
     ValueTask<NamespaceFeatures?> GetNamespaceAsync(string namespaceName);

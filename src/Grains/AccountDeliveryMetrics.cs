@@ -8,6 +8,11 @@ public sealed class AccountDeliveryMetrics
     /// <summary>Stream deliveries (one grain turn each, carrying one or more reads' worth of an account's updates).</summary>
     public StripedCounter Deliveries { get; } = new();
 
+    /// <summary>
+    /// Deliveries applied again because the activation that applied them first was gone before they were durable.
+    /// </summary>
+    public StripedCounter Redeliveries { get; } = new();
+
     public StripedCounter Applied { get; } = new();
 
     public StripedCounter IgnoredAsOlder { get; } = new();

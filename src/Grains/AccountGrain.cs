@@ -11,10 +11,11 @@ namespace AccountMetadata.Grains;
 /// cost one DynamoDB item write.
 /// <para>
 /// Updates arrive on the account's stream (<see cref="AccountStreams"/>, subscribed implicitly): a delivery returns
-/// only once what it carried is durable, which is what lets the stream provider commit the Kafka offsets behind it,
-/// wherever this grain lives. Reads never wait for that: the grain is reentrant (as every interface method
-/// interleaves, see <see cref="IAccountGrain"/>), because state changes are synchronous and the only awaits are
-/// storage's (handing changes over, and durability) and the dead-letter topic's. Deliveries from several partitions
+/// once applied (readable at once, and the account's next delivery follows), and the stream provider then asks
+/// <see cref="ConfirmDeliveryAsync"/>, which answers once it is durable: that is what lets the provider commit the
+/// Kafka offsets behind it, wherever this grain lives. Nothing waits behind a storage write: the grain is
+/// reentrant (as every interface method interleaves, see <see cref="IAccountGrain"/>), because state changes are
+/// synchronous and the only awaits are storage's and the dead-letter topic's. Deliveries from several partitions
 /// (a producer that spread one account over them) interleave the same way and share item writes.
 /// </para>
 /// </summary>
@@ -37,6 +38,13 @@ public sealed class AccountGrain(
 
     /// <summary>Names this activation: a durability promise holds only for the activation that accepted the updates.</summary>
     private readonly Guid _activation = Guid.NewGuid();
+
+    /// <summary>
+    /// Stream deliveries this activation applied and the provider has not confirmed yet, by where they start: a
+    /// confirmation is true only here, so one that reaches another activation (this one's silo died before its
+    /// flush) answers false and the provider delivers again.
+    /// </summary>
+    private HashSet<RecordOrigin>? _unconfirmed;
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -62,18 +70,62 @@ public sealed class AccountGrain(
     }
 
     /// <summary>
-    /// One delivery: every event in order (consecutive updates applied as one batch, erases between them), refused
-    /// updates set aside on the dead-letter topic, then the wait until all of it is durable. Throwing (storage
-    /// unreachable while loading, the dead-letter topic unreachable) makes the stream provider deliver it again.
+    /// One delivery: every event applied in order (consecutive updates as one batch, erases between them), refused
+    /// updates set aside on the dead-letter topic. Returns as soon as that is done, so the account's next delivery
+    /// follows at once; <see cref="ConfirmDeliveryAsync"/> then tells the stream provider when it is durable.
+    /// Throwing (storage unreachable while loading, the dead-letter topic unreachable) makes the provider deliver it
+    /// again.
     /// </summary>
     public async Task OnNextAsync(IList<SequentialItem<AccountStreamEvent>> items)
     {
         ArgumentNullException.ThrowIfNull(items);
-        metrics.Deliveries.Increment();
-        List<Task>? settingAside = null;
-        for (var next = 0; next < items.Count;)
+        var events = new AccountStreamEvent[items.Count];
+        for (var i = 0; i < events.Length; i++)
         {
-            if (items[next].Item is AccountEraseRequested)
+            events[i] = items[i].Item;
+        }
+
+        metrics.Deliveries.Increment();
+        if (events.Length > 0)
+        {
+            (_unconfirmed ??= []).Add(events[0].Origin);
+        }
+
+        await ApplyEventsAsync(events).ConfigureAwait(true);
+    }
+
+    public async Task<bool> ConfirmDeliveryAsync(RecordOrigin delivery)
+    {
+        if (_unconfirmed?.Remove(delivery) != true)
+        {
+            return false; // another activation applied it: what it applied may not be stored
+        }
+
+        if (durability.HasPendingWrites(state.State))
+        {
+            await durability.WhenDurableAsync(state.State, flushNow: false, CancellationToken.None).ConfigureAwait(true);
+        }
+
+        return true;
+    }
+
+    public async Task RedeliverAsync(Immutable<AccountStreamEvent[]> events)
+    {
+        metrics.Redeliveries.Increment();
+        await ApplyEventsAsync(events.Value).ConfigureAwait(true);
+        if (durability.HasPendingWrites(state.State))
+        {
+            await durability.WhenDurableAsync(state.State, flushNow: false, CancellationToken.None).ConfigureAwait(true);
+        }
+    }
+
+    /// <summary>Applies stream events in order, hands the changes to storage and sets refused updates aside.</summary>
+    private async Task ApplyEventsAsync(AccountStreamEvent[] events)
+    {
+        List<Task>? settingAside = null;
+        for (var next = 0; next < events.Length;)
+        {
+            if (events[next] is AccountEraseRequested)
             {
                 TakeStorageMerges().MarkAllDeleted(time.GetUtcNow().ToUnixTimeMilliseconds());
                 metrics.Erased.Increment();
@@ -81,7 +133,7 @@ public sealed class AccountGrain(
                 continue;
             }
 
-            var (updates, origins) = UpdatesFrom(items, ref next);
+            var (updates, origins) = UpdatesFrom(events, ref next);
             var result = Apply(updates);
             metrics.Applied.Add(result.Applied);
             metrics.IgnoredAsOlder.Add(result.IgnoredAsOlder);
@@ -102,11 +154,6 @@ public sealed class AccountGrain(
         {
             await Task.WhenAll(settingAside).ConfigureAwait(true);
         }
-
-        if (durability.HasPendingWrites(state.State))
-        {
-            await durability.WhenDurableAsync(state.State, flushNow: false, CancellationToken.None).ConfigureAwait(true);
-        }
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
@@ -114,12 +161,12 @@ public sealed class AccountGrain(
     public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
 
     /// <summary>The run of update events starting at <paramref name="next"/>, as one array (no copy for a run of one).</summary>
-    private static (FeatureUpdate[] Updates, RecordOrigin[] Origins) UpdatesFrom(IList<SequentialItem<AccountStreamEvent>> items, ref int next)
+    private static (FeatureUpdate[] Updates, RecordOrigin[] Origins) UpdatesFrom(AccountStreamEvent[] events, ref int next)
     {
-        var first = (FeaturesPublished)items[next].Item;
+        var first = (FeaturesPublished)events[next];
         var end = next + 1;
         var count = first.Updates.Length;
-        while (end < items.Count && items[end].Item is FeaturesPublished more)
+        while (end < events.Length && events[end] is FeaturesPublished more)
         {
             count += more.Updates.Length;
             end++;
@@ -136,7 +183,7 @@ public sealed class AccountGrain(
         var at = 0;
         for (; next < end; next++)
         {
-            var run = (FeaturesPublished)items[next].Item;
+            var run = (FeaturesPublished)events[next];
             run.Updates.CopyTo(updates, at);
             run.Origins.CopyTo(origins, at);
             at += run.Updates.Length;

@@ -96,6 +96,7 @@ public static class SiloBuilderExtensions
                 stream.ConfigurePullingAgent(agent => agent.Configure(options => options.GetQueueMsgsTimerPeriod = ingestion.PollInterval));
             });
         silo.Services.AddKeyedSingleton<IKafkaStreamBackpressure, StorageBackpressure>(AccountStreams.ProviderName);
+        silo.Services.AddKeyedSingleton<IKafkaDeliveryConfirmation, AccountDeliveryConfirmation>(AccountStreams.ProviderName);
     }
 
     /// <summary>An IP address, or a host name resolved to its first IPv4 address (a container's service name).</summary>

@@ -26,6 +26,9 @@ public sealed class IngestionMetrics(AccountDeliveryMetrics grains, [FromKeyedSe
 
     public StripedCounter Erased => grains.Erased;
 
+    /// <summary>Deliveries applied again: the activation that applied them was gone before they were durable.</summary>
+    public StripedCounter Redelivered => grains.Redeliveries;
+
     /// <summary>Grain deliveries (each one grain turn and, usually, one item write per namespace touched).</summary>
     public StripedCounter Deliveries => grains.Deliveries;
 

@@ -15,7 +15,7 @@ public sealed class IngestionOptions
     /// Records read by this silo and not yet durable (or dead-lettered) before its partitions stop being read: bounds
     /// memory and what a crash replays while DynamoDB is slow.
     /// </summary>
-    public int MaxUncommittedMessages { get; set; } = 100_000;
+    public int MaxUncommittedMessages { get; set; } = 500_000;
 
     /// <summary>How long a graceful stop waits for what was read to become durable and committed before it lets go.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(6); // within Hosting:ShutdownTimeout (12 s), grains flush after it

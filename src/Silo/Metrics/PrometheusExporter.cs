@@ -56,6 +56,7 @@ public sealed class PrometheusExporter(OrleansActivationCounts grains, DynamoAcc
         Single(text, "ingest_replayed_total", "counter", "Features applied that were already stored (redelivery after a crash or rebalance).", ingestion.Replayed.Value);
         Single(text, "ingest_erased_total", "counter", "Erase commands applied.", ingestion.Erased.Value);
         Single(text, "ingest_deliveries_total", "counter", "Stream deliveries to the account grains of this silo (one grain turn each).", ingestion.Deliveries.Value);
+        Single(text, "ingest_redelivered_total", "counter", "Deliveries applied again: the activation that applied them was gone before they were durable.", ingestion.Redelivered.Value);
         Single(text, "ingest_reads_total", "counter", "Reads of a partition that returned records.", ingestion.Reads);
         Single(text, "ingest_commits_total", "counter", "Offset commits.", ingestion.Commits);
         Single(text, "ingest_commit_failures_total", "counter", "Offset commits that failed (retried by the next one).", ingestion.CommitFailures);

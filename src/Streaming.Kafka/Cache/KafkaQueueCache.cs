@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Streams;
 
@@ -11,12 +12,14 @@ namespace AccountMetadata.Streaming.Kafka;
 /// while the silo drains before it stops.
 /// Used on the pulling agent's turn only.
 /// </summary>
-internal sealed class KafkaQueueCache(
+internal sealed partial class KafkaQueueCache(
     PartitionSession session,
     KafkaStreamOptions options,
     KafkaStreamStatistics statistics,
     KafkaStreamDrain drain,
-    IKafkaStreamBackpressure? backpressure) : IQueueCache
+    IKafkaStreamBackpressure? backpressure,
+    IKafkaDeliveryConfirmation? confirmation,
+    ILogger logger) : IQueueCache
 {
     private readonly Dictionary<StreamId, CachedStream> _streams = [];
     private readonly HashSet<CachedStream> _changed = [];
@@ -77,6 +80,77 @@ internal sealed class KafkaQueueCache(
     public int StreamCount => _streams.Count;
 
     internal void Changed(CachedStream stream) => _changed.Add(stream);
+
+    /// <summary>
+    /// A delivery of <paramref name="delivered"/> (made of <paramref name="parts"/>) returned. Without a confirmation
+    /// the parts are released at the next purge; with one, once it completed. Either way the cursor moves on now.
+    /// </summary>
+    internal void Delivered(CachedStream stream, KafkaBatchContainer delivered, KafkaBatchContainer[] parts)
+    {
+        if (confirmation is null)
+        {
+            MarkDelivered(stream, parts);
+            return;
+        }
+
+        _confirming++;
+        _ = ConfirmAsync(stream, delivered, parts);
+    }
+
+    /// <summary>Deliveries returned and not yet confirmed (diagnostics).</summary>
+    public int Confirming => _confirming;
+
+    private int _confirming;
+
+    private async Task ConfirmAsync(CachedStream stream, KafkaBatchContainer delivered, KafkaBatchContainer[] parts)
+    {
+        // On the agent's scheduler (the caller's), like every other use of the cache.
+        for (var attempt = 1; !session.Stopped.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await confirmation!.ConfirmAsync(delivered, session.Stopped.Token).ConfigureAwait(true);
+                MarkDelivered(stream, parts);
+                break;
+            }
+            catch (Exception exception) when (!session.Stopped.IsCancellationRequested)
+            {
+                statistics.ConfirmationRetried();
+                if (attempt == 1 || attempt % 20 == 0)
+                {
+                    LogConfirmationRetry(logger, exception, delivered.StreamId, delivered.Token.SequenceNumber, attempt);
+                }
+
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 50 << Math.Min(attempt, 7))), session.Stopped.Token).ConfigureAwait(true);
+                }
+                catch (OperationCanceledException)
+                {
+                    break; // the partition left this silo: unconfirmed, so uncommitted, so read again by its next owner
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        _confirming--;
+    }
+
+    private void MarkDelivered(CachedStream stream, KafkaBatchContainer[] parts)
+    {
+        foreach (var part in parts)
+        {
+            part.Delivered = true;
+        }
+
+        _changed.Add(stream);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Confirming the delivery to {StreamId} at offset {Offset} failed (attempt {Attempt}); retrying")]
+    private static partial void LogConfirmationRetry(ILogger logger, Exception exception, StreamId streamId, long offset, int attempt);
 
     internal void DeliveryFailed() => statistics.DeliveryFailed();
 

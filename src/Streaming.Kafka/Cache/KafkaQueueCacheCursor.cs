@@ -4,7 +4,8 @@ namespace AccountMetadata.Streaming.Kafka;
 
 /// <summary>
 /// A consumer's place in one stream. The pulling agent asks for the next container only after the previous delivery
-/// returned, so moving on is what marks the containers just handed out as delivered. Everything pending for the
+/// returned, so moving on is what tells the cache the containers just handed out were delivered (the cache then
+/// releases them, after the consumer confirmed them when an <see cref="IKafkaDeliveryConfirmation"/> is registered). Everything pending for the
 /// stream when asked is handed out at once (up to <see cref="KafkaStreamOptions.MaxContainersPerDelivery"/>), as one
 /// container: a consumer that was busy gets one larger delivery instead of a queue of small ones.
 /// </summary>
@@ -40,13 +41,14 @@ internal sealed class KafkaQueueCacheCursor : IQueueCacheCursor
     {
         if (_deliveringFrom >= 0)
         {
-            for (var i = _deliveringFrom; i < _next; i++)
+            var parts = new KafkaBatchContainer[(int)(_next - _deliveringFrom)];
+            for (var i = 0; i < parts.Length; i++)
             {
-                _stream.At(i).Delivered = true;
+                parts[i] = _stream.At(_deliveringFrom + i);
             }
 
+            _cache.Delivered(_stream, _current!, parts);
             _deliveringFrom = -1;
-            _cache.Changed(_stream);
         }
 
         _next = Math.Max(_next, _stream.Head);

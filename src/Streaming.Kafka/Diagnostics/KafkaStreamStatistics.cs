@@ -15,6 +15,7 @@ public sealed class KafkaStreamStatistics
     private long _deliveryFailures;
     private long _reads;
     private long _uncommitted;
+    private long _confirmationRetries;
 
     public ConcurrentDictionary<int, KafkaPartitionStatus> Partitions { get; } = new();
 
@@ -54,4 +55,9 @@ public sealed class KafkaStreamStatistics
     internal void CommitFailed() => Interlocked.Increment(ref _commitFailures);
 
     internal void DeliveryFailed() => Interlocked.Increment(ref _deliveryFailures);
+
+    /// <summary>Delivery confirmations that failed and were tried again.</summary>
+    public long ConfirmationRetries => Volatile.Read(ref _confirmationRetries);
+
+    internal void ConfirmationRetried() => Interlocked.Increment(ref _confirmationRetries);
 }

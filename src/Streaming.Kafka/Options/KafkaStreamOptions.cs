@@ -46,7 +46,7 @@ public sealed class KafkaStreamOptions
     /// that acknowledges durable state only, or for a dead-letter acknowledgement) before its partitions stop being
     /// read: bounds memory, and what a crash replays, while consumers are slow.
     /// </summary>
-    public int MaxUncommittedMessages { get; set; } = 100_000;
+    public int MaxUncommittedMessages { get; set; } = 500_000;
 
     /// <summary>
     /// A graceful stop first stops reading and waits this long for what was read to be delivered and committed,

@@ -15,6 +15,7 @@ public sealed partial class KafkaQueueAdapterFactory : IQueueAdapterFactory, IQu
 {
     private readonly string _name;
     private readonly IKafkaStreamBackpressure? _backpressure;
+    private readonly IKafkaDeliveryConfirmation? _confirmation;
     private readonly KafkaStreamStatistics _statistics;
     private readonly KafkaStreamDrain _drain;
     private readonly TimeProvider _time;
@@ -31,6 +32,7 @@ public sealed partial class KafkaQueueAdapterFactory : IQueueAdapterFactory, IQu
         KafkaStreamOptions options,
         IKafkaMessageMapper mapper,
         IKafkaStreamBackpressure? backpressure,
+        IKafkaDeliveryConfirmation? confirmation,
         KafkaStreamStatistics statistics,
         KafkaStreamDrain drain,
         TimeProvider time,
@@ -42,6 +44,7 @@ public sealed partial class KafkaQueueAdapterFactory : IQueueAdapterFactory, IQu
         Options = options;
         Mapper = mapper;
         _backpressure = backpressure;
+        _confirmation = confirmation;
         _statistics = statistics;
         _time = time;
         _loggers = loggers;
@@ -62,6 +65,7 @@ public sealed partial class KafkaQueueAdapterFactory : IQueueAdapterFactory, IQu
             services.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(name),
             services.GetRequiredKeyedService<IKafkaMessageMapper>(name),
             services.GetKeyedService<IKafkaStreamBackpressure>(name),
+            services.GetKeyedService<IKafkaDeliveryConfirmation>(name),
             services.GetRequiredKeyedService<KafkaStreamStatistics>(name),
             services.GetRequiredKeyedService<KafkaStreamDrain>(name),
             services.GetService<TimeProvider>() ?? TimeProvider.System,
@@ -86,7 +90,7 @@ public sealed partial class KafkaQueueAdapterFactory : IQueueAdapterFactory, IQu
     public IQueueCache CreateQueueCache(QueueId queueId)
     {
         var session = new PartitionSession(QueueMapper.PartitionOf(queueId), _statistics);
-        var cache = new KafkaQueueCache(session, Options, _statistics, _drain, _backpressure);
+        var cache = new KafkaQueueCache(session, Options, _statistics, _drain, _backpressure, _confirmation, _logger);
         session.Cache = cache;
         _sessions[queueId] = session;
         return cache;

@@ -139,6 +139,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
 
         _ = Stopping; // taken before the source is disposed: dead letters still retrying see it cancelled
         await _stopping.CancelAsync().ConfigureAwait(false);
+        await session.Stopped.CancelAsync().ConfigureAwait(false);
         _consumer = null;
         var committed = Volatile.Read(ref _committedOffset);
         var uncommitted = session.Progress.UncommittedRecords;

@@ -15,4 +15,7 @@ internal sealed class PartitionSession(int partition, KafkaStreamStatistics stat
 
     /// <summary>The partition's cache, so the receiver can release what was delivered once more before it stops.</summary>
     public KafkaQueueCache? Cache { get; set; }
+
+    /// <summary>Cancelled when the partition leaves this silo: confirmations still retrying give up (uncommitted).</summary>
+    public CancellationTokenSource Stopped { get; } = new();
 }

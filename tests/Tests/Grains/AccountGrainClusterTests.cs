@@ -87,11 +87,4 @@ public sealed class AccountGrainClusterTests : IAsyncLifetime
         await _cluster.WaitForDeactivationAsync(grain).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.False(_cluster.TryGetGrainContext(grain.GetGrainId(), out _));
     }
-
-    /// <summary>These tests call the grains directly; nothing arrives on the account streams to be refused.</summary>
-    private sealed class NoStreamedUpdates : IRejectedUpdates
-    {
-        public Task SetAsideAsync(string accountId, FeatureUpdate update, RecordOrigin origin, RejectedUpdate rejection) =>
-            throw new InvalidOperationException("no stream provider in this cluster");
-    }
 }

@@ -24,6 +24,7 @@ internal sealed class BenchSilo : IDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(NameInterner.Shared);
         builder.Services.AddSingleton<AccountDeliveryMetrics>();
+        builder.Services.AddSingleton<AccountDeliveryOptions>();
         builder.Services.AddSingleton<IRejectedUpdates, Testing.NoStreamedUpdates>();
         var storage = new NullAccountStorage();
         builder.Services.AddGrainStorage(AccountGrain.StorageName, (_, _) => storage);

@@ -33,13 +33,13 @@ public interface IAccountGrain : IGrainWithStringKey
     Task<bool> WhenDurableAsync(Guid activation);
 
     /// <summary>
-    /// Answers, once everything this activation accepted is durable, whether this activation applied the stream
-    /// delivery that starts at <paramref name="delivery"/>. False means another activation did (this one's
-    /// predecessor, whose silo died before its flush): deliver it again with <see cref="RedeliverAsync"/>. The
-    /// stream provider commits the delivery's offsets after true.
+    /// Completes once everything this activation accepted is durable, answering which of the stream deliveries
+    /// (named by where they start) this activation did not apply: another one did (this one's predecessor, whose
+    /// silo died before its flush), so deliver those again with <see cref="RedeliverAsync"/>. The stream provider
+    /// commits the deliveries' offsets once none is missing.
     /// </summary>
     [AlwaysInterleave]
-    Task<bool> ConfirmDeliveryAsync(RecordOrigin delivery);
+    Task<RecordOrigin[]> ConfirmDeliveriesAsync(RecordOrigin[] deliveries);
 
     /// <summary>Applies stream events again, outside the stream; completes once they are durable.</summary>
     [AlwaysInterleave]

@@ -11,12 +11,12 @@ namespace AccountMetadata.Grains;
 /// cost one DynamoDB item write.
 /// <para>
 /// Updates arrive on the account's stream (<see cref="AccountStreams"/>, subscribed implicitly): a delivery returns
-/// once applied (readable at once, and the account's next delivery follows), and the stream provider then asks
-/// <see cref="ConfirmDeliveryAsync"/>, which answers once it is durable: that is what lets the provider commit the
-/// Kafka offsets behind it, wherever this grain lives. Nothing waits behind a storage write: the grain is
-/// reentrant (as every interface method interleaves, see <see cref="IAccountGrain"/>), because state changes are
-/// synchronous and the only awaits are storage's and the dead-letter topic's. Deliveries from several partitions
-/// (a producer that spread one account over them) interleave the same way and share item writes.
+/// once applied, and <see cref="ConfirmDeliveriesAsync"/> answers the stream provider once it is durable (or, with
+/// <see cref="AccountDeliveryOptions.AcknowledgeBeforeDurable"/> off, the delivery itself returns only then): that is
+/// what lets the provider commit the Kafka offsets behind it, wherever this grain lives. Reads never wait for it: the grain is reentrant
+/// (as every interface method interleaves, see <see cref="IAccountGrain"/>), because state changes are synchronous
+/// and the only awaits are storage's and the dead-letter topic's. Deliveries from several partitions (a producer
+/// that spread one account over them) interleave the same way and share item writes.
 /// </para>
 /// </summary>
 [ImplicitStreamSubscription(AccountStreams.Namespace)]
@@ -26,6 +26,7 @@ public sealed class AccountGrain(
     [FromKeyedServices(AccountGrain.StorageName)] IWriteBehindDurability durability,
     IRejectedUpdates rejectedUpdates,
     AccountDeliveryMetrics metrics,
+    AccountDeliveryOptions deliveryOptions,
     TimeProvider time,
     NameInterner names) : Grain, IAccountGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<AccountStreamEvent>
 {
@@ -71,10 +72,10 @@ public sealed class AccountGrain(
 
     /// <summary>
     /// One delivery: every event applied in order (consecutive updates as one batch, erases between them), refused
-    /// updates set aside on the dead-letter topic. Returns as soon as that is done, so the account's next delivery
-    /// follows at once; <see cref="ConfirmDeliveryAsync"/> then tells the stream provider when it is durable.
-    /// Throwing (storage unreachable while loading, the dead-letter topic unreachable) makes the provider deliver it
-    /// again.
+    /// updates set aside on the dead-letter topic. By default it returns then, and <see cref="ConfirmDeliveriesAsync"/>
+    /// tells the provider when it is durable; with <see cref="AccountDeliveryOptions.AcknowledgeBeforeDurable"/> off it
+    /// waits for durability itself. Throwing (storage unreachable while loading, the dead-letter topic unreachable)
+    /// makes the provider deliver it again.
     /// </summary>
     public async Task OnNextAsync(IList<SequentialItem<AccountStreamEvent>> items)
     {
@@ -86,19 +87,28 @@ public sealed class AccountGrain(
         }
 
         metrics.Deliveries.Increment();
-        if (events.Length > 0)
+        if (deliveryOptions.AcknowledgeBeforeDurable && events.Length > 0)
         {
             (_unconfirmed ??= []).Add(events[0].Origin);
         }
 
         await ApplyEventsAsync(events).ConfigureAwait(true);
+        if (!deliveryOptions.AcknowledgeBeforeDurable && durability.HasPendingWrites(state.State))
+        {
+            await durability.WhenDurableAsync(state.State, flushNow: false, CancellationToken.None).ConfigureAwait(true);
+        }
     }
 
-    public async Task<bool> ConfirmDeliveryAsync(RecordOrigin delivery)
+    public async Task<RecordOrigin[]> ConfirmDeliveriesAsync(RecordOrigin[] deliveries)
     {
-        if (_unconfirmed?.Remove(delivery) != true)
+        ArgumentNullException.ThrowIfNull(deliveries);
+        List<RecordOrigin>? notHere = null;
+        foreach (var delivery in deliveries)
         {
-            return false; // another activation applied it: what it applied may not be stored
+            if (_unconfirmed?.Remove(delivery) != true)
+            {
+                (notHere ??= []).Add(delivery); // another activation applied it: what it applied may not be stored
+            }
         }
 
         if (durability.HasPendingWrites(state.State))
@@ -106,7 +116,7 @@ public sealed class AccountGrain(
             await durability.WhenDurableAsync(state.State, flushNow: false, CancellationToken.None).ConfigureAwait(true);
         }
 
-        return true;
+        return notHere is null ? [] : [.. notHere];
     }
 
     public async Task RedeliverAsync(Immutable<AccountStreamEvent[]> events)

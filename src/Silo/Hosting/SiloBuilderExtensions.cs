@@ -96,7 +96,11 @@ public static class SiloBuilderExtensions
                 stream.ConfigurePullingAgent(agent => agent.Configure(options => options.GetQueueMsgsTimerPeriod = ingestion.PollInterval));
             });
         silo.Services.AddKeyedSingleton<IKafkaStreamBackpressure, StorageBackpressure>(AccountStreams.ProviderName);
-        silo.Services.AddKeyedSingleton<IKafkaDeliveryConfirmation, AccountDeliveryConfirmation>(AccountStreams.ProviderName);
+        silo.Services.AddSingleton(new AccountDeliveryOptions { AcknowledgeBeforeDurable = ingestion.AcknowledgeBeforeDurable });
+        if (ingestion.AcknowledgeBeforeDurable)
+        {
+            silo.Services.AddKeyedSingleton<IKafkaDeliveryConfirmation, AccountDeliveryConfirmation>(AccountStreams.ProviderName);
+        }
     }
 
     /// <summary>An IP address, or a host name resolved to its first IPv4 address (a container's service name).</summary>

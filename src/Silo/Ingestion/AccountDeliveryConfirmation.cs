@@ -1,35 +1,46 @@
 using System.Text;
 using AccountMetadata.Grains;
 using AccountMetadata.Streaming.Kafka;
+using Orleans.Runtime;
 
 namespace AccountMetadata.Silo.Ingestion;
 
 /// <summary>
-/// Tells the stream provider when a delivery to an account grain is durable: the grain that applied it answers
-/// once its write-behind storage has written it. Another activation answering (the one that applied it died with
-/// its silo before the flush) means it may be lost: it is applied again, in one call that returns only once durable
-/// in the activation that took it.
+/// Tells the stream provider when deliveries to an account grain are durable: the activation that applied them
+/// answers once its write-behind storage has written them. A delivery that activation did not apply (the one that
+/// did died with its silo before its flush) may be lost: it is applied again, in one call that returns only once
+/// durable in the activation that took it.
 /// </summary>
 public sealed class AccountDeliveryConfirmation(IGrainFactory grains) : IKafkaDeliveryConfirmation
 {
-    public async Task ConfirmAsync(KafkaBatchContainer delivered, CancellationToken cancellationToken)
+    public async Task ConfirmAsync(StreamId streamId, IReadOnlyList<KafkaBatchContainer> delivered, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivered);
-        var events = new AccountStreamEvent[delivered.Events.Count];
-        for (var i = 0; i < events.Length; i++)
+        var starts = new RecordOrigin[delivered.Count];
+        for (var i = 0; i < starts.Length; i++)
         {
-            events[i] = (AccountStreamEvent)delivered.Events[i];
+            starts[i] = ((AccountStreamEvent)delivered[i].Events[0]).Origin;
         }
 
-        if (events.Length == 0)
+        var grain = grains.GetGrain<IAccountGrain>(Encoding.UTF8.GetString(streamId.Key.Span));
+        var lost = await grain.ConfirmDeliveriesAsync(starts).WaitAsync(cancellationToken).ConfigureAwait(true);
+        if (lost.Length == 0)
         {
             return;
         }
 
-        var grain = grains.GetGrain<IAccountGrain>(Encoding.UTF8.GetString(delivered.StreamId.Key.Span));
-        if (!await grain.ConfirmDeliveryAsync(events[0].Origin).WaitAsync(cancellationToken).ConfigureAwait(true))
+        var events = new List<AccountStreamEvent>();
+        for (var i = 0; i < starts.Length; i++)
         {
-            await grain.RedeliverAsync(new Immutable<AccountStreamEvent[]>(events)).WaitAsync(cancellationToken).ConfigureAwait(true);
+            if (Array.IndexOf(lost, starts[i]) >= 0)
+            {
+                foreach (var item in delivered[i].Events)
+                {
+                    events.Add((AccountStreamEvent)item);
+                }
+            }
         }
+
+        await grain.RedeliverAsync(new Immutable<AccountStreamEvent[]>([.. events])).WaitAsync(cancellationToken).ConfigureAwait(true);
     }
 }

@@ -29,6 +29,9 @@ public sealed class IngestionOptions
     /// <summary>Durable offsets are committed at most this often per partition.</summary>
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>See <see cref="Grains.AccountDeliveryOptions.AcknowledgeBeforeDurable"/>.</summary>
+    public bool AcknowledgeBeforeDurable { get; set; } = true;
+
     /// <summary>How often an idle partition is looked at: the floor of a record's way from the broker to its grain.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 }

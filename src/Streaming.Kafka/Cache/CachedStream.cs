@@ -22,6 +22,12 @@ internal sealed class CachedStream(StreamId id)
 
     public bool IsIdle => _containers.Count == 0 && _cursors.Count == 0;
 
+    /// <summary>Deliveries that returned and wait for the next confirmation (delivered container, its parts).</summary>
+    public List<(KafkaBatchContainer Delivered, KafkaBatchContainer[] Parts)> Unconfirmed { get; } = [];
+
+    /// <summary>Whether a confirmation for this stream is running (one at a time).</summary>
+    public bool Confirming { get; set; }
+
     public KafkaBatchContainer At(long index) => _containers[(int)(index - Head)];
 
     public void Add(KafkaBatchContainer container) => _containers.Add(container);

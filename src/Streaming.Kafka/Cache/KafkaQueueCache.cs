@@ -93,50 +93,60 @@ internal sealed partial class KafkaQueueCache(
             return;
         }
 
-        _confirming++;
-        _ = ConfirmAsync(stream, delivered, parts);
+        stream.Unconfirmed.Add((delivered, parts));
+        if (!stream.Confirming)
+        {
+            stream.Confirming = true;
+            _ = ConfirmAsync(stream);
+        }
     }
 
-    /// <summary>Deliveries returned and not yet confirmed (diagnostics).</summary>
-    public int Confirming => _confirming;
-
-    private int _confirming;
-
-    private async Task ConfirmAsync(CachedStream stream, KafkaBatchContainer delivered, KafkaBatchContainer[] parts)
+    /// <summary>One confirmation at a time per stream, each covering every delivery that returned before it began.</summary>
+    private async Task ConfirmAsync(CachedStream stream)
     {
         // On the agent's scheduler (the caller's), like every other use of the cache.
-        for (var attempt = 1; !session.Stopped.IsCancellationRequested; attempt++)
+        while (stream.Unconfirmed.Count > 0 && !session.Stopped.IsCancellationRequested)
         {
-            try
+            var batch = stream.Unconfirmed.ToArray();
+            stream.Unconfirmed.Clear();
+            var delivered = Array.ConvertAll(batch, d => d.Delivered);
+            for (var attempt = 1; ; attempt++)
             {
-                await confirmation!.ConfirmAsync(delivered, session.Stopped.Token).ConfigureAwait(true);
-                MarkDelivered(stream, parts);
-                break;
-            }
-            catch (Exception exception) when (!session.Stopped.IsCancellationRequested)
-            {
-                statistics.ConfirmationRetried();
-                if (attempt == 1 || attempt % 20 == 0)
-                {
-                    LogConfirmationRetry(logger, exception, delivered.StreamId, delivered.Token.SequenceNumber, attempt);
-                }
-
                 try
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 50 << Math.Min(attempt, 7))), session.Stopped.Token).ConfigureAwait(true);
+                    await confirmation!.ConfirmAsync(stream.Id, delivered, session.Stopped.Token).ConfigureAwait(true);
+                    foreach (var (_, parts) in batch)
+                    {
+                        MarkDelivered(stream, parts);
+                    }
+
+                    break;
+                }
+                catch (Exception exception) when (!session.Stopped.IsCancellationRequested)
+                {
+                    statistics.ConfirmationRetried();
+                    if (attempt == 1 || attempt % 20 == 0)
+                    {
+                        LogConfirmationRetry(logger, exception, stream.Id, delivered[0].Token.SequenceNumber, attempt);
+                    }
+
+                    try
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 50 << Math.Min(attempt, 7))), session.Stopped.Token).ConfigureAwait(true);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break; // the partition left this silo: unconfirmed, so uncommitted, so read again by its next owner
+                    }
                 }
                 catch (OperationCanceledException)
                 {
-                    break; // the partition left this silo: unconfirmed, so uncommitted, so read again by its next owner
+                    break;
                 }
-            }
-            catch (OperationCanceledException)
-            {
-                break;
             }
         }
 
-        _confirming--;
+        stream.Confirming = false;
     }
 
     private void MarkDelivered(CachedStream stream, KafkaBatchContainer[] parts)

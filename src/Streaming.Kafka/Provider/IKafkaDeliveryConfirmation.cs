@@ -1,3 +1,5 @@
+using Orleans.Runtime;
+
 namespace AccountMetadata.Streaming.Kafka;
 
 /// <summary>
@@ -10,8 +12,11 @@ namespace AccountMetadata.Streaming.Kafka;
 public interface IKafkaDeliveryConfirmation
 {
     /// <summary>
-    /// Completes once what <paramref name="delivered"/> carried is safe (delivering it again if the consumer lost
-    /// it, for instance when the activation that applied it is gone). Runs on the pulling agent's scheduler.
+    /// Completes once what the <paramref name="delivered"/> containers of <paramref name="streamId"/> carried (in
+    /// delivery order) is safe, delivering again what the consumer lost (for instance when the activation that
+    /// applied it is gone). One confirmation per stream runs at a time, covering every delivery that returned
+    /// meanwhile, so a busy stream costs one confirmation per storage write, not one per delivery. Runs on the
+    /// pulling agent's scheduler.
     /// </summary>
-    Task ConfirmAsync(KafkaBatchContainer delivered, CancellationToken cancellationToken);
+    Task ConfirmAsync(StreamId streamId, IReadOnlyList<KafkaBatchContainer> delivered, CancellationToken cancellationToken);
 }

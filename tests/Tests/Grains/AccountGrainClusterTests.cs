@@ -23,6 +23,7 @@ public sealed class AccountGrainClusterTests : IAsyncLifetime
         {
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddSingleton<AccountDeliveryMetrics>();
+            silo.Services.AddSingleton<AccountDeliveryOptions>();
             silo.Services.AddSingleton<IRejectedUpdates, NoStreamedUpdates>();
             silo.AddDynamoDbAccountStorage(
                 AccountGrain.StorageName,
@@ -77,6 +78,23 @@ public sealed class AccountGrainClusterTests : IAsyncLifetime
         await _cluster.DeactivateAsync(grain);
         Assert.Empty((await grain.GetAllAsync()).Value);
         Assert.False((await grain.DeleteAsync()).Erased);
+    }
+
+    [Fact]
+    public async Task A_delivery_this_activation_did_not_apply_is_named_for_redelivery_and_redelivery_is_durable_on_return()
+    {
+        var grain = _cluster.Client.GetGrain<IAccountGrain>("acc-confirm");
+        var delivery = new RecordOrigin(3, 42);
+
+        // Never applied here (as when the activation that applied it died with its silo): named, so it is delivered again.
+        Assert.Equal([delivery], await grain.ConfirmDeliveriesAsync([delivery]));
+
+        AccountStreamEvent[] events = [new FeaturesPublished([new FeatureUpdate("orders", "total_orders", "9", 5)], [delivery])];
+        await grain.RedeliverAsync(new Immutable<AccountStreamEvent[]>(events));
+        using var client = SiloFactory.CreateDynamoDbClient();
+        var stored = await DynamoDbReader.ReadAccountAsync(client, _table, "acc-confirm");
+        Assert.True(stored["orders"].TryGetValue("total_orders", out var value)); // durable when the call returned
+        Assert.Equal("9", value);
     }
 
     [Fact]

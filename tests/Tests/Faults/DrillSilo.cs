@@ -15,6 +15,9 @@ internal sealed class DrillSilo : IDisposable
         _environment = environment;
     }
 
+    /// <summary>Records a drill silo may hold read and not yet durable: also the most a crash or a stop replays.</summary>
+    public const int MaxUncommittedMessages = 30_000;
+
     public SiloNames Names { get; }
 
     public string Table => Names.Table;
@@ -34,7 +37,7 @@ internal sealed class DrillSilo : IDisposable
         var drill = new DrillSilo(name, new Dictionary<string, string>(environment ?? [])
         {
             // Pause well before memory matters, so an outage shows the pause within seconds at drill rates.
-            ["Ingestion__MaxUncommittedMessages"] = "30000",
+            ["Ingestion__MaxUncommittedMessages"] = MaxUncommittedMessages.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging__LogLevel__AccountMetadata"] = "Information",
             ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
         });

@@ -122,11 +122,11 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
 
         // Every message has a timestamp above all before it: one found already stored (replayed) or superseded
         // (ignored as older) by the new life was made durable by the old one, yet not committed. The stop drains
-        // (stops reading, waits for what was read to be durable and committed) for a bounded time: on a busy machine
-        // a little may be left to replay, never the backlog.
+        // (stops reading, waits for what was read to be durable and committed) for Ingestion:DrainTimeout; what is
+        // still uncommitted then is replayed, and that is bounded by what the silo may hold uncommitted at all.
         var replayed = await silo.MetricAsync("ingest_replayed_total") + await silo.MetricAsync("ingest_ignored_older_total");
         output.WriteLine($"replayed after the graceful stop: {replayed}");
-        Assert.InRange(replayed, 0, PerSecond);
+        Assert.InRange(replayed, 0, DrillSilo.MaxUncommittedMessages);
         await silo.AssertStoredAsync(ingest.Expected);
     }
 

@@ -52,7 +52,8 @@ internal sealed class DrillSilo : IDisposable
         Http?.Dispose();
         Process?.Dispose();
         Process = await SiloProcess.StartAsync(Names, "Warning", _environment);
-        Http = new HttpClient { BaseAddress = Process.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        // Generous: a write during a broker outage answers 503 after Kafka:HttpWriteTimeout (5 s), later on a busy box.
+        Http = new HttpClient { BaseAddress = Process.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public Task<double> MetricAsync(string name) => Process.MetricAsync(Http, name);

@@ -91,13 +91,7 @@ public sealed class KafkaStreamClusterTests(ITestOutputHelper output)
             await cluster.RestartAsync(victim);
         }
 
-        await ingest.WaitForMoreAsync(10_000, Patience);
-        await ingest.StopAsync();
-        Assert.Equal(0, ingest.Failed);
-        await cluster.WaitUntilCommittedToTheEndAsync();
-        var replayed = await cluster.SumAsync("ingest_replayed_total") + await cluster.SumAsync("ingest_ignored_older_total");
-        output.WriteLine($"{ingest.Acknowledged} acknowledged at {ingest.AchievedRate:0}/s; replays counted by the silos' current lives: {replayed}");
-        await cluster.AssertStoredAsync(ingest.Expected);
+        await EndIngestAndAssertStoredAsync(cluster, ingest);
     }
 
     [Fact]
@@ -118,12 +112,21 @@ public sealed class KafkaStreamClusterTests(ITestOutputHelper output)
         await cluster.StopAsync(0, TimeSpan.FromSeconds(30)); // drains first: bounded by Ingestion:DrainTimeout
         var handedOverAfter = await cluster.WaitUntilEveryPartitionIsPulledAsync(Patience);
         output.WriteLine($"silo 0 left gracefully; its partitions pulled by the others {handedOverAfter.TotalSeconds:0.0} s after it exited");
+        await EndIngestAndAssertStoredAsync(cluster, ingest);
+    }
+
+    /// <summary>
+    /// Lets the ingest run on a little, stops it, waits until every offset is committed, and checks DynamoDB item by
+    /// item against what the broker acknowledged: 0 lost, 0 regressed. Replays (harmless) are printed.
+    /// </summary>
+    private async Task EndIngestAndAssertStoredAsync(SiloCluster cluster, SteadyIngest ingest)
+    {
         await ingest.WaitForMoreAsync(10_000, Patience);
         await ingest.StopAsync();
         Assert.Equal(0, ingest.Failed);
         await cluster.WaitUntilCommittedToTheEndAsync();
         var replayed = await cluster.SumAsync("ingest_replayed_total") + await cluster.SumAsync("ingest_ignored_older_total");
-        output.WriteLine($"{ingest.Acknowledged} acknowledged; replays counted by the two remaining silos: {replayed.ToString(CultureInfo.InvariantCulture)}");
+        output.WriteLine($"{ingest.Acknowledged} acknowledged at {ingest.AchievedRate:0}/s; replays counted by the running silos' current lives: {replayed.ToString(CultureInfo.InvariantCulture)}");
         await cluster.AssertStoredAsync(ingest.Expected);
     }
 }

@@ -29,6 +29,7 @@ internal sealed class BenchSilo : IDisposable
         var storage = new NullAccountStorage();
         builder.Services.AddGrainStorage(AccountGrain.StorageName, (_, _) => storage);
         builder.Services.AddKeyedSingleton<IWriteBehindDurability>(AccountGrain.StorageName, storage);
+        builder.Services.AddKeyedSingleton<IAccountLoadCoverage>(AccountGrain.StorageName, storage);
         builder.UseOrleans(silo => silo.UseLocalhostClustering(Testing.LoopbackPorts.Free(), 0));
         var host = builder.Build();
         host.Start();

@@ -8,7 +8,7 @@ namespace AccountMetadata.Bench;
 /// For the in-process micro-benchmarks only (memory per account, grain dispatch): account storage that holds
 /// nothing and is durable at once, so they measure Orleans and the grain, not DynamoDB. The suite uses the real one.
 /// </summary>
-internal sealed class NullAccountStorage : IGrainStorage, IWriteBehindDurability
+internal sealed class NullAccountStorage : IGrainStorage, IWriteBehindDurability, IAccountLoadCoverage
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -33,4 +33,9 @@ internal sealed class NullAccountStorage : IGrainStorage, IWriteBehindDurability
     public bool HasPendingWrites(AccountState state) => false;
 
     public Task WhenDurableAsync(AccountState state, bool flushNow, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public bool Covers(AccountState state) => true;
+
+    public Task<LateNamespaces> LoadUncoveredAsync(string accountId, AccountState state, CancellationToken cancellationToken) =>
+        Task.FromResult(new LateNamespaces([], []));
 }

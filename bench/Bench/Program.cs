@@ -9,6 +9,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // dotnet run -c Release --project bench/Bench -- dispatch     grain dispatch micro-benchmark (BenchmarkDotNet)
 // dotnet run -c Release --project bench/Bench -- memory [N]   managed heap per active account (slope N -> 2N)
 // dotnet run -c Release --project bench/Bench -- write-modes [N]  item writes: unconditional batches vs conditional (stack needed)
+// dotnet run -c Release --project bench/Bench -- load-modes [N]   cold account loads: Query per account vs BatchGetItem (stack needed)
 // scripts/bench soak (runs: Bench soak)                     the soak: mixed load for --minutes (10), memory and p99 over time
 switch (args.FirstOrDefault())
 {
@@ -36,6 +37,9 @@ switch (args.FirstOrDefault())
         break;
     case "write-modes":
         await ItemWriteModes.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5_000);
+        break;
+    case "load-modes":
+        await AccountLoadModes.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5_000);
         break;
     case "dispatch":
         // In-process: the assembly name (AccountMetadata.Bench) differs from the project's file name, which

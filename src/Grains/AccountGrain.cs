@@ -24,6 +24,7 @@ namespace AccountMetadata.Grains;
 public sealed class AccountGrain(
     [PersistentState(AccountGrain.StateName, AccountGrain.StorageName)] IPersistentState<AccountState> state,
     [FromKeyedServices(AccountGrain.StorageName)] IWriteBehindDurability durability,
+    [FromKeyedServices(AccountGrain.StorageName)] IAccountLoadCoverage coverage,
     IRejectedUpdates rejectedUpdates,
     AccountDeliveryMetrics metrics,
     AccountDeliveryOptions deliveryOptions,
@@ -132,6 +133,12 @@ public sealed class AccountGrain(
     /// <summary>Applies stream events in order, hands the changes to storage and sets refused updates aside.</summary>
     private async Task ApplyEventsAsync(AccountStreamEvent[] events)
     {
+        if (!coverage.Covers(state.State) && Array.Exists(events, e => e is AccountEraseRequested))
+        {
+            // Before the loop, not inside it: the events then apply in one turn, as always.
+            await LoadUncoveredAsync().ConfigureAwait(true);
+        }
+
         List<Task>? settingAside = null;
         for (var next = 0; next < events.Length;)
         {
@@ -240,6 +247,11 @@ public sealed class AccountGrain(
 
     public ValueTask<NamespaceFeatures?> GetNamespaceAsync(string namespaceName)
     {
+        if (!coverage.Covers(state.State))
+        {
+            return GetNamespaceOnceCoveredAsync(namespaceName);
+        }
+
         var ns = TakeStorageMerges().Find(namespaceName);
         if (ns is not null && !ns.Current.IsDeleted)
         {
@@ -250,8 +262,19 @@ public sealed class AccountGrain(
         return NoNamespace;
     }
 
+    private async ValueTask<NamespaceFeatures?> GetNamespaceOnceCoveredAsync(string namespaceName)
+    {
+        await LoadUncoveredAsync().ConfigureAwait(true);
+        return await GetNamespaceAsync(namespaceName).ConfigureAwait(true);
+    }
+
     public ValueTask<Immutable<NamespaceFeatures[]>> GetAllAsync()
     {
+        if (!coverage.Covers(state.State))
+        {
+            return GetAllOnceCoveredAsync();
+        }
+
         var namespaces = TakeStorageMerges().Namespaces;
         var live = 0;
         foreach (var ns in namespaces)
@@ -278,10 +301,37 @@ public sealed class AccountGrain(
         return new(new Immutable<NamespaceFeatures[]>(result));
     }
 
+    private async ValueTask<Immutable<NamespaceFeatures[]>> GetAllOnceCoveredAsync()
+    {
+        await LoadUncoveredAsync().ConfigureAwait(true);
+        return await GetAllAsync().ConfigureAwait(true);
+    }
+
     public Task<EraseResult> DeleteAsync()
     {
+        if (!coverage.Covers(state.State))
+        {
+            return DeleteOnceCoveredAsync();
+        }
+
         var erased = TakeStorageMerges().MarkAllDeleted(time.GetUtcNow().ToUnixTimeMilliseconds());
         return PersistThenReturn(new EraseResult(erased, _activation));
+    }
+
+    private async Task<EraseResult> DeleteOnceCoveredAsync()
+    {
+        await LoadUncoveredAsync().ConfigureAwait(true);
+        return await DeleteAsync().ConfigureAwait(true);
+    }
+
+    /// <summary>
+    /// Loads the items of namespaces registered since this account was loaded (see <see cref="IAccountLoadCoverage"/>)
+    /// and takes them in, in this turn.
+    /// </summary>
+    private async Task LoadUncoveredAsync()
+    {
+        var late = await coverage.LoadUncoveredAsync(this.GetPrimaryKeyString(), state.State, CancellationToken.None).ConfigureAwait(true);
+        state.State.TakeLateNamespaces(late);
     }
 
     public ValueTask<AccountInspection> InspectAsync()

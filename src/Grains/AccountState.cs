@@ -12,6 +12,12 @@ public sealed class AccountState
     public ReadOnlySpan<NamespaceState> Namespaces => _namespaces;
 
     /// <summary>
+    /// The namespaces storage loaded this account over (their items, or the knowledge that there are none), shared by
+    /// every account loaded at the same time; null when it loaded every item the account has (a Query).
+    /// </summary>
+    public IReadOnlyList<string>? LoadedOver { get; set; }
+
+    /// <summary>
     /// The write-behind storage's sequence number of the last change it took from this account (0: none yet); the
     /// account is durable once storage's watermark reaches it. Storage-owned.
     /// </summary>
@@ -72,6 +78,24 @@ public sealed class AccountState
         grown[^1] = state;
         _namespaces = grown;
         return state;
+    }
+
+    /// <summary>
+    /// Takes in the items of namespaces registered after this account was loaded. A namespace an update created
+    /// meanwhile keeps its own snapshot: its first write meets the stored item by version and merges with it.
+    /// </summary>
+    public void TakeLateNamespaces(LateNamespaces late)
+    {
+        ArgumentNullException.ThrowIfNull(late);
+        foreach (var found in late.Found)
+        {
+            if (Find(found.Name) is null)
+            {
+                Add(found);
+            }
+        }
+
+        LoadedOver = late.LoadedOver;
     }
 
     /// <summary>

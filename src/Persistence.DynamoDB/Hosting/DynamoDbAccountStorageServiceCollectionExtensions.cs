@@ -15,7 +15,8 @@ public static class DynamoDbAccountStorageServiceCollectionExtensions
     /// <summary>
     /// Registers the write-behind DynamoDB storage as grain storage <paramref name="name"/> (a keyed
     /// <see cref="IGrainStorage"/> taking part in the silo lifecycle), and the same instance as the keyed
-    /// <see cref="IWriteBehindDurability"/> its grains wait on. The DynamoDB client is the container's
+    /// <see cref="IWriteBehindDurability"/> its grains wait on (and <see cref="IAccountLoadCoverage"/>). With an
+    /// <see cref="IAccountNamespaceCatalog"/> in the container, accounts load by BatchGetItem over its namespaces. The DynamoDB client is the container's
     /// <see cref="IAmazonDynamoDB"/> when one is registered, otherwise one made from <see cref="DynamoDbOptions"/>.
     /// </summary>
     public static IServiceCollection AddDynamoDbAccountStorage(
@@ -32,6 +33,7 @@ public static class DynamoDbAccountStorageServiceCollectionExtensions
         services.TryAddSingleton<IAmazonDynamoDB>(sp => DynamoDbClientFactory.Create(sp.GetRequiredService<IOptionsMonitor<DynamoDbOptions>>().Get(name)));
         services.TryAddSingleton(NameInterner.Shared);
         services.AddKeyedSingleton<IWriteBehindDurability>(name, (sp, key) => (IWriteBehindDurability)sp.GetRequiredKeyedService<IGrainStorage>(key));
+        services.AddKeyedSingleton<IAccountLoadCoverage>(name, (sp, key) => (IAccountLoadCoverage)sp.GetRequiredKeyedService<IGrainStorage>(key));
         return services.AddGrainStorage(name, static (sp, name) => new DynamoAccountStorage(
             name,
             sp.GetRequiredService<IAmazonDynamoDB>(),
@@ -39,6 +41,7 @@ public static class DynamoDbAccountStorageServiceCollectionExtensions
             sp.GetRequiredService<IOptionsMonitor<WriteBehindOptions>>().Get(name),
             new StorageMetrics(),
             sp.GetRequiredService<NameInterner>(),
+            sp.GetService<IAccountNamespaceCatalog>(),
             sp.GetRequiredService<ILogger<DynamoAccountStorage>>()));
     }
 }

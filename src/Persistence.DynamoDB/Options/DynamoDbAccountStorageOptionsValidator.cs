@@ -13,6 +13,7 @@ internal sealed class DynamoDbAccountStorageOptionsValidator(string name, Dynamo
         Require(string.IsNullOrEmpty(table.ServiceUrl) || Uri.TryCreate(table.ServiceUrl, UriKind.Absolute, out _),
             $"{DynamoDbOptions.SectionName}:{nameof(DynamoDbOptions.ServiceUrl)} '{table.ServiceUrl}' is not an absolute URL");
         Require(table.MaxConcurrentRequests > 0, $"{DynamoDbOptions.SectionName}:{nameof(DynamoDbOptions.MaxConcurrentRequests)} must be positive");
+        Require(table.MaxConcurrentBatchLoads > 0, $"{DynamoDbOptions.SectionName}:{nameof(DynamoDbOptions.MaxConcurrentBatchLoads)} must be positive");
         const string section = WriteBehindOptions.SectionName;
         Require(writeBehind.FlushInterval > TimeSpan.Zero, $"{section}:{nameof(WriteBehindOptions.FlushInterval)} must be positive");
         Require(writeBehind.FlushAtDirtyNamespaces > 0, $"{section}:{nameof(WriteBehindOptions.FlushAtDirtyNamespaces)} must be positive");

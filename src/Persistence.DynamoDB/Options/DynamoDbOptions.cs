@@ -18,6 +18,15 @@ public sealed class DynamoDbOptions
     /// </summary>
     public int MaxConcurrentRequests { get; set; } = 64;
 
+    /// <summary>
+    /// Load accounts many per request (BatchGetItem over the <see cref="IAccountNamespaceCatalog"/>'s namespaces) when
+    /// a catalog is registered; off, one consistent Query per account. See <see cref="AccountLoader"/> for the cost.
+    /// </summary>
+    public bool BatchLoads { get; set; } = true;
+
+    /// <summary>BatchGetItem calls in flight for account loads; loads that arrive meanwhile wait and go together.</summary>
+    public int MaxConcurrentBatchLoads { get; set; } = 8;
+
     /// <summary>Create the table at start-up when it is missing (local and test stacks; production tables are provisioned).</summary>
     public bool CreateTableIfMissing { get; set; }
 }

@@ -13,8 +13,8 @@ using Orleans.Storage;
 namespace AccountMetadata.Persistence.DynamoDB;
 
 /// <summary>
-/// The account grains' Orleans grain storage (<see cref="IGrainStorage"/>): loads an account with one consistent
-/// Query, and persists write-behind. <c>WriteStateAsync</c> marks the grain's changed namespaces dirty, numbers the
+/// The account grains' Orleans grain storage (<see cref="IGrainStorage"/>): loads accounts many per request
+/// (<see cref="AccountLoader"/>), and persists write-behind. <c>WriteStateAsync</c> marks the grain's changed namespaces dirty, numbers the
 /// write and returns; <see cref="FlushAsync"/> (driven by <see cref="WriteBehindFlusher"/>) writes each dirty
 /// namespace's latest snapshot once, however many updates it absorbed, in BatchWriteItem calls of 25 with several in
 /// flight, retrying unprocessed and throttled items with jittered backoff. Nothing is dropped: an item that keeps
@@ -35,7 +35,8 @@ public sealed partial class DynamoAccountStorage(
     WriteBehindOptions writeBehind,
     StorageMetrics metrics,
     NameInterner interner,
-    ILogger<DynamoAccountStorage> logger) : IGrainStorage, IWriteBehindDurability, ILifecycleParticipant<ISiloLifecycle>, IDisposable
+    IAccountNamespaceCatalog? catalog,
+    ILogger<DynamoAccountStorage> logger) : IGrainStorage, IWriteBehindDurability, IAccountLoadCoverage, ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     private const int BatchSize = 25; // BatchWriteItem's limit
 
@@ -43,7 +44,7 @@ public sealed partial class DynamoAccountStorage(
     private readonly Lock _waitersGate = new();
     private readonly List<(long Token, TaskCompletionSource Completion)> _waiters = [];
     private readonly SemaphoreSlim _flushGate = new(1, 1);
-    private readonly SemaphoreSlim _loads = new(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
+    private readonly AccountLoader _loader = new(client, options, catalog, metrics, interner);
     private long _lastSequence;
     private long _registering;
     private long _durableWatermark;
@@ -60,6 +61,9 @@ public sealed partial class DynamoAccountStorage(
     public long DurableWatermark => Volatile.Read(ref _durableWatermark);
 
     public int DirtyNamespaces => _dirty.Count;
+
+    /// <summary>Account loads waiting for a request to go (every allowed one is in flight).</summary>
+    public int LoadsWaiting => _loader.Waiting;
 
     public long DirtyBytes => Volatile.Read(ref _dirtyBytes);
 
@@ -84,52 +88,20 @@ public sealed partial class DynamoAccountStorage(
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
         var target = AccountStateOf(grainState);
-        var loaded = await LoadAsync(grainId.Key.ToString()!, cancellationToken).ConfigureAwait(false);
-        target.State = loaded ?? new AccountState();
-        target.RecordExists = loaded is not null;
+        target.State = await _loader.LoadAsync(grainId.Key.ToString()!, cancellationToken).ConfigureAwait(false);
+        target.RecordExists = target.State.Namespaces.Length > 0;
     }
 
-    /// <summary>Loads every namespace item of <paramref name="key"/>; null when the account has none.</summary>
-    private async Task<AccountState?> LoadAsync(string key, CancellationToken cancellationToken)
+    public bool Covers(AccountState state)
     {
-        var started = Stopwatch.GetTimestamp();
-        var request = new QueryRequest
-        {
-            TableName = options.TableName,
-            ConsistentRead = true,
-            KeyConditionExpression = "account_id = :id",
-            ExpressionAttributeValues = new() { [":id"] = new AttributeValue { S = key } },
-        };
-        AccountState? state = null;
-        await _loads.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            do
-            {
-                var response = await client.QueryAsync(request, cancellationToken).ConfigureAwait(false);
-                foreach (var item in response.Items ?? [])
-                {
-                    var features = AccountItemCodec.FromItem(item, interner);
-                    state ??= new AccountState();
-                    state.Add(new NamespaceState(features, features)
-                    {
-                        ItemBytes = DynamoItemSize.Of(key, features),
-                        StoredVersion = AccountItemCodec.VersionOf(item),
-                    });
-                }
+        ArgumentNullException.ThrowIfNull(state);
+        return _loader.Covers(state);
+    }
 
-                request.ExclusiveStartKey = response.LastEvaluatedKey;
-            }
-            while (request.ExclusiveStartKey is { Count: > 0 });
-        }
-        finally
-        {
-            _loads.Release();
-        }
-
-        metrics.StateLoads.Increment();
-        metrics.LoadLatency.RecordSince(started);
-        return state;
+    public Task<LateNamespaces> LoadUncoveredAsync(string accountId, AccountState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return _loader.LoadUncoveredAsync(accountId, state, cancellationToken);
     }
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -605,7 +577,7 @@ public sealed partial class DynamoAccountStorage(
     {
         _flusher?.Dispose();
         _flushGate.Dispose();
-        _loads.Dispose();
+        _loader.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Grain storage {Name}: write-behind to DynamoDB table {Table}")]

@@ -27,7 +27,11 @@ public sealed class StorageMetrics
 
     public StripedCounter Flushes { get; } = new();
 
+    /// <summary>Accounts loaded (grain activations).</summary>
     public StripedCounter StateLoads { get; } = new();
+
+    /// <summary>Requests sent to load them (BatchGetItem or Query calls): loads per request shows the batching.</summary>
+    public StripedCounter LoadRequests { get; } = new();
 
     public LatencyHistogram FlushLatency { get; } = new();
 

@@ -39,6 +39,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<DashboardSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<DashboardSampler>());
         services.AddSingleton<NamespaceSchemaRegistry>();
+        services.AddSingleton<IAccountNamespaceCatalog>(sp => sp.GetRequiredService<NamespaceSchemaRegistry>()); // batched account loads
         services.AddSingleton<INamespaceSchemas, NamespaceSchemasAdapter>();
         services.AddSingleton<AccountDeliveryMetrics>();
         services.AddSingleton<IngestionMetrics>();

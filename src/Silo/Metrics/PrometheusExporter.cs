@@ -27,7 +27,8 @@ public sealed class PrometheusExporter(OrleansActivationCounts grains, DynamoAcc
         Single(text, "storage_item_writes_total", "counter", "DynamoDB items put or deleted (after coalescing).", m.ItemWrites.Value);
         Single(text, "storage_write_requests_total", "counter", "Conditional item write requests (PutItem / DeleteItem).", m.WriteRequests.Value);
         Single(text, "storage_retried_writes_total", "counter", "Item writes that failed (throttled, unreachable) and were sent again.", m.RetriedWrites.Value);
-        Single(text, "storage_account_loads_total", "counter", "Accounts loaded from DynamoDB (one consistent Query per activation).", m.StateLoads.Value);
+        Single(text, "storage_account_loads_total", "counter", "Accounts loaded from DynamoDB (one per activation).", m.StateLoads.Value);
+        Single(text, "storage_account_load_requests_total", "counter", "Requests that loaded them (BatchGetItem of many accounts, or one Query each).", m.LoadRequests.Value);
         Single(text, "storage_conflicts_total", "counter", "Item writes that found a newer version (another activation wrote it) and merged.", m.Conflicts.Value);
         Single(text, "storage_throttles_total", "counter", "Throttled BatchWriteItem calls.", m.Throttles.Value);
         Single(text, "storage_failed_batches_total", "counter", "Batches that failed all attempts of a flush (items stay dirty).", m.FailedBatches.Value);

@@ -13,12 +13,13 @@ namespace AccountMetadata.Silo.Schemas;
 /// id, so it can never collide with an account) and cached in memory for the ingest path. Every silo reloads them
 /// periodically (<see cref="SchemaRefresher"/>), so a schema registered on one silo reaches the others.
 /// </summary>
-public sealed class NamespaceSchemaRegistry(IAmazonDynamoDB client, DynamoDbOptions options, TimeProvider time)
+public sealed class NamespaceSchemaRegistry(IAmazonDynamoDB client, DynamoDbOptions options, TimeProvider time) : IAccountNamespaceCatalog
 {
     public const string PartitionKey = "#schemas";
     private const string DocumentAttribute = "_schema";
 
     private volatile FrozenDictionary<string, NamespaceSchema> _schemas = FrozenDictionary<string, NamespaceSchema>.Empty;
+    private volatile string[] _namespaces = [];
 
     /// <summary>True once schemas were loaded from storage at least once.</summary>
     public bool IsLoaded { get; private set; }
@@ -26,6 +27,12 @@ public sealed class NamespaceSchemaRegistry(IAmazonDynamoDB client, DynamoDbOpti
     public IReadOnlyCollection<NamespaceSchema> All => _schemas.Values;
 
     public NamespaceSchema? Find(string @namespace) => _schemas.GetValueOrDefault(@namespace);
+
+    /// <summary>
+    /// The registered namespaces, for the account storage's batched loads: the same array until one is added, since
+    /// accounts loaded over it compare by reference.
+    /// </summary>
+    public IReadOnlyList<string> Namespaces => _namespaces;
 
     /// <summary>Null when the feature may be stored; otherwise why not.</summary>
     public ParseOutcome? Check(in FeatureMessage message)
@@ -63,7 +70,7 @@ public sealed class NamespaceSchemaRegistry(IAmazonDynamoDB client, DynamoDbOpti
         }
         while (request.ExclusiveStartKey is { Count: > 0 });
 
-        _schemas = loaded.ToFrozenDictionary(StringComparer.Ordinal);
+        Publish(loaded.ToFrozenDictionary(StringComparer.Ordinal));
         IsLoaded = true;
     }
 
@@ -104,7 +111,19 @@ public sealed class NamespaceSchemaRegistry(IAmazonDynamoDB client, DynamoDbOpti
     private void Replace(NamespaceSchema schema)
     {
         var next = new Dictionary<string, NamespaceSchema>(_schemas, StringComparer.Ordinal) { [schema.Namespace] = schema };
-        _schemas = next.ToFrozenDictionary(StringComparer.Ordinal);
+        Publish(next.ToFrozenDictionary(StringComparer.Ordinal));
+    }
+
+    private void Publish(FrozenDictionary<string, NamespaceSchema> schemas)
+    {
+        // Namespaces first: an account loaded over the new list while the schemas are still the old ones is harmless.
+        var known = _namespaces;
+        if (schemas.Count != known.Length || !Array.TrueForAll(known, schemas.ContainsKey))
+        {
+            _namespaces = [.. known.Union(schemas.Keys, StringComparer.Ordinal)];
+        }
+
+        _schemas = schemas;
     }
 
     private Dictionary<string, AttributeValue> ToItem(NamespaceSchema schema) => new(StringComparer.Ordinal)

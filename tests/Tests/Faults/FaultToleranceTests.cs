@@ -58,7 +58,7 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
         using var silo = await DrillSilo.StartAsync("broker");
         using var ingest = SteadyIngest.Start(silo.Topic, Accounts, PerSecond);
         await silo.WaitUntilAppliedAsync(20_000, Patience);
-        await ReadActiveAccountsAsync(silo); // active before the outage (see StorageOutageAsync)
+        await Eventually.Until(() => AnsweringAccountsAsync(silo), answering => answering == 10, Patience, "the accounts read during the outage hold features");
 
         await stack.StopAsync("kafka");
         var down = Stopwatch.StartNew();
@@ -142,9 +142,9 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
         await silo.WaitUntilAppliedAsync(20_000, Patience);
         var memoryBefore = silo.ResidentBytes();
 
-        // The promise is about active accounts: read them once before the outage, so they are (on a busy machine the
-        // ingest may not have reached every account yet after 20,000 features).
-        await ReadActiveAccountsAsync(silo);
+        // The promise is about active accounts: wait until the ones read during the outage hold features (20,000
+        // applied does not mean every account has some yet: on a busy machine the partitions progress unevenly).
+        await Eventually.Until(() => AnsweringAccountsAsync(silo), answering => answering == 10, Patience, "the accounts read during the outage hold features");
         await begin();
         var ended = false;
         try
@@ -213,6 +213,18 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
         }
 
         return 10;
+    }
+
+    private static async Task<int> AnsweringAccountsAsync(DrillSilo silo)
+    {
+        var answering = 0;
+        for (var account = 0; account < 10; account++)
+        {
+            using var response = await silo.Http.GetAsync(new Uri($"/accounts/{SteadyIngest.AccountId(account)}", UriKind.Relative));
+            answering += response.StatusCode == HttpStatusCode.OK ? 1 : 0;
+        }
+
+        return answering;
     }
 
     private static async Task<HttpResponseMessage> PostFeatureAsync(DrillSilo silo, string account, long value)

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Globalization;
+using AccountMetadata.Grains;
+using AccountMetadata.Persistence.DynamoDB;
+using AccountMetadata.Testing;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+
+namespace AccountMetadata.Bench;
+
+/// <summary>
+/// What a cold account load costs on the stack's DynamoDB Local, by the two ways of loading it: one consistent Query
+/// per account (every namespace it has), and consistent BatchGetItem calls of 100 keys over the namespaces a registry
+/// knows (25 accounts x 4 namespaces per call), each with the storage's default concurrency; accounts loaded per second.
+/// </summary>
+internal static class AccountLoadModes
+{
+    private static readonly string[] Namespaces = ["orders", "rewards", "preferences", "segments"];
+
+    private const int QueriesInFlight = 64; // DynamoDbOptions.MaxConcurrentRequests
+    private const int BatchesInFlight = 8; // DynamoDbOptions.MaxConcurrentBatchLoads
+
+    public static async Task<Dictionary<string, double>> RunAsync(int accounts)
+    {
+        using var client = DynamoDbClientFactory.Create(StackEndpoints.Current.DynamoDbOptions("unused"));
+        var table = $"bench-{DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture)}-loads";
+        await AccountTable.CreateIfMissingAsync(client, table, CancellationToken.None);
+        await FillAsync(client, table, accounts);
+        var ids = Enumerable.Range(0, accounts).Select(Id).ToArray();
+
+        var results = new Dictionary<string, double>(StringComparer.Ordinal);
+        var clock = Stopwatch.StartNew();
+        var items = await ForEachAsync(ids.Chunk(1), QueriesInFlight, async chunk =>
+        {
+            var response = await client.QueryAsync(new QueryRequest
+            {
+                TableName = table,
+                ConsistentRead = true,
+                KeyConditionExpression = "account_id = :id",
+                ExpressionAttributeValues = new() { [":id"] = new AttributeValue { S = chunk[0] } },
+            });
+            return response.Items.Count;
+        });
+        results["query"] = accounts / clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"load-modes: Query per account: {results["query"]:N0} accounts/s ({items:N0} items)");
+
+        clock.Restart();
+        items = await ForEachAsync(ids.Chunk(100 / Namespaces.Length), BatchesInFlight, async chunk =>
+        {
+            var keys = chunk.SelectMany(id => Namespaces.Select(ns => AccountItemCodec.Key(id, ns))).ToList();
+            var count = 0;
+            while (keys.Count > 0)
+            {
+                var response = await client.BatchGetItemAsync(new BatchGetItemRequest
+                {
+                    RequestItems = new() { [table] = new KeysAndAttributes { Keys = keys, ConsistentRead = true } },
+                });
+                count += response.Responses.TryGetValue(table, out var got) ? got.Count : 0;
+                keys = response.UnprocessedKeys is { } left && left.TryGetValue(table, out var again) ? again.Keys : [];
+            }
+
+            return count;
+        });
+        results["batch_get"] = accounts / clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"load-modes: BatchGetItem of 100 keys: {results["batch_get"]:N0} accounts/s ({items:N0} items)");
+        results["batch_get_vs_query"] = results["batch_get"] / results["query"];
+        Console.WriteLine($"load-modes: BatchGetItem = {results["batch_get_vs_query"]:0.00}x Query per account");
+        return results;
+    }
+
+    private static string Id(int i) => $"account-{i:D7}";
+
+    private static Task<int> FillAsync(IAmazonDynamoDB client, string table, int accounts)
+    {
+        var items = Enumerable.Range(0, accounts).SelectMany(i => Namespaces.Select(ns =>
+        {
+            var builder = NamespaceFeatures.Empty(ns).ToBuilder();
+            for (var f = 0; f < 5; f++)
+            {
+                builder.Add($"feature_{f}", (i + f).ToString(CultureInfo.InvariantCulture), 1);
+            }
+
+            return AccountItemCodec.ToItem(Id(i), builder.Build(1));
+        }));
+        return ForEachAsync(items.Chunk(25), 8, async chunk =>
+        {
+            var requests = chunk.Select(i => new WriteRequest(new PutRequest(i))).ToList();
+            while (requests.Count > 0)
+            {
+                var response = await client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = new() { [table] = requests } });
+                requests = response.UnprocessedItems is { } left && left.TryGetValue(table, out var again) ? again : [];
+            }
+
+            return 0;
+        });
+    }
+
+    private static async Task<int> ForEachAsync<T>(IEnumerable<T> work, int inFlight, Func<T, Task<int>> action)
+    {
+        using var gate = new SemaphoreSlim(inFlight);
+        var counts = await Task.WhenAll(work.Select(async item =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                return await action(item);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        return counts.Sum();
+    }
+}

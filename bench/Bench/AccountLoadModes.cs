@@ -28,24 +28,44 @@ internal static class AccountLoadModes
         await FillAsync(client, table, accounts);
         var ids = Enumerable.Range(0, accounts).Select(Id).ToArray();
 
-        var results = new Dictionary<string, double>(StringComparer.Ordinal);
+        // Three rounds, the modes alternating so that DynamoDB Local's warm-up and the machine's drifts hit both
+        // alike; the medians are reported.
+        var rates = new Dictionary<string, List<double>>(StringComparer.Ordinal) { ["query"] = [], ["batch_get"] = [] };
+        for (var round = 0; round < 3; round++)
+        {
+            rates["query"].Add(await RateAsync(() => QueryAllAsync(client, table, ids), accounts));
+            rates["batch_get"].Add(await RateAsync(() => BatchGetAllAsync(client, table, ids), accounts));
+            Console.WriteLine($"load-modes, round {round + 1}: Query per account {rates["query"][^1]:N0} accounts/s, BatchGetItem of 100 keys {rates["batch_get"][^1]:N0} accounts/s");
+        }
+
+        var results = rates.ToDictionary(r => r.Key, r => r.Value.Order().ElementAt(1), StringComparer.Ordinal);
+        results["batch_get_vs_query"] = results["batch_get"] / results["query"];
+        Console.WriteLine($"load-modes: BatchGetItem = {results["batch_get_vs_query"]:0.00}x Query per account (medians of 3)");
+        return results;
+    }
+
+    private static async Task<double> RateAsync(Func<Task<int>> loadAll, int accounts)
+    {
         var clock = Stopwatch.StartNew();
-        var items = await ForEachAsync(ids.Chunk(1), QueriesInFlight, async chunk =>
+        var items = await loadAll();
+        return items == accounts * Namespaces.Length ? accounts / clock.Elapsed.TotalSeconds : throw new InvalidOperationException($"loaded {items} items");
+    }
+
+    private static Task<int> QueryAllAsync(IAmazonDynamoDB client, string table, string[] ids) =>
+        ForEachAsync(ids, QueriesInFlight, async id =>
         {
             var response = await client.QueryAsync(new QueryRequest
             {
                 TableName = table,
                 ConsistentRead = true,
                 KeyConditionExpression = "account_id = :id",
-                ExpressionAttributeValues = new() { [":id"] = new AttributeValue { S = chunk[0] } },
+                ExpressionAttributeValues = new() { [":id"] = new AttributeValue { S = id } },
             });
             return response.Items.Count;
         });
-        results["query"] = accounts / clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"load-modes: Query per account: {results["query"]:N0} accounts/s ({items:N0} items)");
 
-        clock.Restart();
-        items = await ForEachAsync(ids.Chunk(100 / Namespaces.Length), BatchesInFlight, async chunk =>
+    private static Task<int> BatchGetAllAsync(IAmazonDynamoDB client, string table, string[] ids) =>
+        ForEachAsync(ids.Chunk(100 / Namespaces.Length), BatchesInFlight, async chunk =>
         {
             var keys = chunk.SelectMany(id => Namespaces.Select(ns => AccountItemCodec.Key(id, ns))).ToList();
             var count = 0;
@@ -61,12 +81,6 @@ internal static class AccountLoadModes
 
             return count;
         });
-        results["batch_get"] = accounts / clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"load-modes: BatchGetItem of 100 keys: {results["batch_get"]:N0} accounts/s ({items:N0} items)");
-        results["batch_get_vs_query"] = results["batch_get"] / results["query"];
-        Console.WriteLine($"load-modes: BatchGetItem = {results["batch_get_vs_query"]:0.00}x Query per account");
-        return results;
-    }
 
     private static string Id(int i) => $"account-{i:D7}";
 

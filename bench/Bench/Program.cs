@@ -10,6 +10,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // dotnet run -c Release --project bench/Bench -- memory [N]   managed heap per active account (slope N -> 2N)
 // dotnet run -c Release --project bench/Bench -- write-modes [N]  item writes: unconditional batches vs conditional (stack needed)
 // dotnet run -c Release --project bench/Bench -- load-modes [N]   cold account loads: Query per account vs BatchGetItem (stack needed)
+// scripts/bench freshness [--accounts N]                  only the freshness measurement, on N accounts loaded first
 // scripts/bench soak (runs: Bench soak)                     the soak: mixed load for --minutes (10), memory and p99 over time
 switch (args.FirstOrDefault())
 {
@@ -22,6 +23,9 @@ switch (args.FirstOrDefault())
         Console.WriteLine();
         Console.WriteLine(results.Markdown());
         Console.WriteLine($"written: {Path.Combine(directory, "latest.json")} and latest.md");
+        break;
+    case "freshness":
+        await new BenchSuite(new BenchSettings(Accounts: Option("--accounts", 10_000))).RunFreshnessAsync();
         break;
     case "soak":
         var soak = new AccountMetadata.Bench.Soak.SoakSettings(

@@ -106,7 +106,7 @@ public sealed class AccountGrain(
         List<RecordOrigin>? notHere = null;
         foreach (var delivery in deliveries)
         {
-            if (_unconfirmed?.Remove(delivery) != true)
+            if (_unconfirmed?.Contains(delivery) != true)
             {
                 (notHere ??= []).Add(delivery); // another activation applied it: what it applied may not be stored
             }
@@ -115,6 +115,13 @@ public sealed class AccountGrain(
         if (durability.HasPendingWrites(state.State))
         {
             await durability.WhenDurableAsync(state.State, flushNow: false, CancellationToken.None).ConfigureAwait(true);
+        }
+
+        // Forgotten only once durable: a confirmation that outlived its caller's response timeout (DynamoDB slow) is
+        // asked again, and must still find here what this activation applied, or it would be redelivered for nothing.
+        foreach (var delivery in deliveries)
+        {
+            _unconfirmed?.Remove(delivery);
         }
 
         return notHere is null ? [] : [.. notHere];

@@ -104,6 +104,35 @@ internal sealed class BenchSuite(BenchSettings settings)
         return _results;
     }
 
+    /// <summary>
+    /// Only the freshness measurement, on accounts loaded first (account-major): for working on the delivery path
+    /// without the whole suite. Prints the figures; writes nothing.
+    /// </summary>
+    public async Task<BenchResults> RunFreshnessAsync()
+    {
+        Directory.CreateDirectory(_logs);
+        var data = new FeatureDataset(settings.Accounts, settings.Seed);
+        var topic = $"bench-{_run}-{Suffix(MessageOrder.AccountMajor)}";
+        KafkaTopics.Create(topic);
+        Produce(topic, data.Messages(MessageOrder.AccountMajor), data.Count);
+        var table = $"bench-{_run}-freshness";
+        var group = table + "-group";
+        var silo = await StartSiloAsync(table, topic, group, "freshness");
+        try
+        {
+            await Eventually.Until(() => silo.MetricAsync(_http, "ingest_applied_total"), applied => applied >= data.Count, Patience, "loaded");
+            await WaitUntilDurableAsync(silo, topic, group, "loaded and durable");
+            await FreshnessAsync(silo, topic, data);
+        }
+        finally
+        {
+            await silo.StopAsync(TimeSpan.FromMinutes(2));
+            silo.Dispose();
+        }
+
+        return _results;
+    }
+
     private static string Suffix(MessageOrder order) => order == MessageOrder.AccountMajor ? "account_major" : "feature_major";
 
     private static void Log(string line) => Console.WriteLine($"[bench {DateTime.Now:HH:mm:ss}] {line}");
@@ -272,25 +301,28 @@ internal sealed class BenchSuite(BenchSettings settings)
 
     /// <summary>
     /// The pipeline without cold activations: a second pass of the same data (newer timestamps) to the grains that
-    /// are now active. Produced while the silo consumes, so the figure is the lower of the two rates (reported).
+    /// are now active. Produced while the silo consumes, so the figure (everything applied over the time from the
+    /// first produce call to the last feature applied) is the lower of the two rates: a lower bound of the silo's,
+    /// reported beside the producer's.
     /// </summary>
     private async Task HotIngestAsync(SiloProcess silo, string topic, string group, FeatureDataset data)
     {
         var before = await silo.MetricAsync(_http, "ingest_applied_total");
         var deliveriesBefore = await silo.MetricAsync(_http, "ingest_deliveries_total");
+        var started = DateTimeOffset.UtcNow;
         var producing = Task.Run(() => Produce(topic, data.Messages(MessageOrder.AccountMajor, timestampOffset: 1_000_000), data.Count));
-        var started = await Eventually.Until(
-            async () => (Applied: await silo.MetricAsync(_http, "ingest_applied_total"), At: DateTimeOffset.UtcNow), o => o.Applied > before, Patience, "second pass started");
         var done = await Eventually.Until(
             async () => (Applied: await silo.MetricAsync(_http, "ingest_applied_total"), At: DateTimeOffset.UtcNow), o => o.Applied >= before + data.Count, Patience, "second pass applied");
         var produceRate = await producing;
-        var rate = (done.Applied - started.Applied) / (done.At - started.At).TotalSeconds;
+        var seconds = (done.At - started).TotalSeconds;
+        var rate = (done.Applied - before) / seconds;
         _results.Set("applied_features_per_s_hot_account_major", rate);
+        _results.Set("produce_per_s_hot_account_major", produceRate);
         _results.Set("applied_hot_vs_raw_account_major", rate / _results.Get("raw_consume_per_s_account_major"));
         var deliveries = await silo.MetricAsync(_http, "ingest_deliveries_total") - deliveriesBefore;
-        _results.Set("deliveries_per_s_hot_account_major", deliveries / (done.At - started.At).TotalSeconds);
+        _results.Set("deliveries_per_s_hot_account_major", deliveries / seconds);
         _results.Set("features_per_delivery_hot_account_major", (done.Applied - before) / deliveries);
-        Log($"hot ingest (account-major, grains active): applied {rate:N0}/s (produced alongside at {produceRate:N0}/s)");
+        Log($"hot ingest (account-major, grains active): applied {rate:N0}/s from the first produce call (produced alongside at {produceRate:N0}/s)");
 
         // Let the second pass reach DynamoDB before the read benchmarks, so they do not share the CPU with it.
         await WaitUntilDurableAsync(silo, topic, group, "second pass durable");
@@ -455,6 +487,7 @@ internal sealed class BenchSuite(BenchSettings settings)
         await stop.CancelAsync();
         var produced = await background;
         _results.Set("freshness_paused_share", await pausedShare);
+        Log($"freshness: reading paused by backpressure in {_results.Get("freshness_paused_share"):P0} of the samples");
         _results.Set("freshness_p50_ms", Percentile(visible, 0.50));
         _results.Set("freshness_p99_ms", Percentile(visible, 0.99));
         _results.Set("freshness_durable_p50_ms", Percentile(durable, 0.50));
@@ -575,7 +608,8 @@ internal sealed class BenchSuite(BenchSettings settings)
             r.Row($"durable / that ceiling, {order}", $"durable_vs_ceiling_{suffix}");
         }
 
-        r.Row("applied features/s, account-major, second pass to active grains", "applied_features_per_s_hot_account_major", ">= 100,000", v => v >= 100_000);
+        r.Row("applied features/s, account-major, second pass to active grains, producer alongside (a lower bound)", "applied_features_per_s_hot_account_major", ">= 100,000", v => v >= 100_000);
+        r.Row("second pass producer rate (msg/s)", "produce_per_s_hot_account_major");
         r.Row("second pass applied / raw ceiling", "applied_hot_vs_raw_account_major", ">= 0.6", v => v >= 0.6);
         r.Row("second pass grain deliveries/s", "deliveries_per_s_hot_account_major");
         r.Row("second pass features per grain delivery", "features_per_delivery_hot_account_major");

@@ -41,6 +41,10 @@ public sealed partial class DynamoAccountStorage(
     private const int BatchSize = 25; // BatchWriteItem's limit
 
     private readonly ConcurrentDictionary<NamespaceState, DirtyNamespace> _dirty = new(ReferenceEqualityComparer.Instance);
+
+    // Counted apart: ConcurrentDictionary.Count (like Keys and Values) takes every one of its locks, up to 1,024 once
+    // the set is large, and it was asked on every grain write: 13% of a loaded silo's CPU.
+    private int _dirtyCount;
     private readonly Lock _waitersGate = new();
     private readonly List<(long Token, TaskCompletionSource Completion)> _waiters = [];
     private readonly SemaphoreSlim _flushGate = new(1, 1);
@@ -60,7 +64,7 @@ public sealed partial class DynamoAccountStorage(
 
     public long DurableWatermark => Volatile.Read(ref _durableWatermark);
 
-    public int DirtyNamespaces => _dirty.Count;
+    public int DirtyNamespaces => Volatile.Read(ref _dirtyCount);
 
     /// <summary>Account loads waiting for a request to go (every allowed one is in flight).</summary>
     public int LoadsWaiting => _loader.Waiting;
@@ -73,7 +77,7 @@ public sealed partial class DynamoAccountStorage(
         get
         {
             var oldest = long.MaxValue;
-            foreach (var entry in _dirty.Values)
+            foreach (var (_, entry) in _dirty) // the enumerator takes no lock and copies nothing
             {
                 oldest = Math.Min(oldest, entry.SinceTimestamp);
             }
@@ -142,7 +146,7 @@ public sealed partial class DynamoAccountStorage(
         metrics.NamespaceChanges.Add(changes);
         state.ClearChanged();
         state.LastWriteSequence = sequence;
-        if (_dirty.Count >= writeBehind.FlushAtDirtyNamespaces || DirtyBytes >= writeBehind.FlushAtDirtyBytes)
+        if (DirtyNamespaces >= writeBehind.FlushAtDirtyNamespaces || DirtyBytes >= writeBehind.FlushAtDirtyBytes)
         {
             FlushRequested?.Invoke();
         }
@@ -250,7 +254,7 @@ public sealed partial class DynamoAccountStorage(
         try
         {
             var started = Stopwatch.GetTimestamp();
-            var pending = new List<(NamespaceState Namespace, DirtyNamespace Entry)>(_dirty.Count);
+            var pending = new List<(NamespaceState Namespace, DirtyNamespace Entry)>(DirtyNamespaces);
             foreach (var (ns, entry) in _dirty)
             {
                 if (!entry.InFlight)
@@ -332,8 +336,11 @@ public sealed partial class DynamoAccountStorage(
             if (!ns.IsQueued)
             {
                 ns.IsQueued = true;
-                _dirty[ns] = new DirtyNamespace(accountId, Stopwatch.GetTimestamp()) { Bytes = ns.ItemBytes };
-                Interlocked.Add(ref _dirtyBytes, ns.ItemBytes);
+                if (_dirty.TryAdd(ns, new DirtyNamespace(accountId, Stopwatch.GetTimestamp()) { Bytes = ns.ItemBytes }))
+                {
+                    Interlocked.Increment(ref _dirtyCount);
+                    Interlocked.Add(ref _dirtyBytes, ns.ItemBytes);
+                }
             }
             else if (_dirty.TryGetValue(ns, out var entry) && entry.Bytes != ns.ItemBytes)
             {
@@ -498,6 +505,7 @@ public sealed partial class DynamoAccountStorage(
                 ns.IsQueued = false;
                 if (_dirty.TryRemove(ns, out var removed))
                 {
+                    Interlocked.Decrement(ref _dirtyCount);
                     Interlocked.Add(ref _dirtyBytes, -removed.Bytes);
                 }
             }
@@ -533,7 +541,7 @@ public sealed partial class DynamoAccountStorage(
             }
 
             var lowestPending = last + 1;
-            foreach (var ns in _dirty.Keys)
+            foreach (var (ns, _) in _dirty)
             {
                 var since = ns.PendingSince;
                 if (since > 0 && since < lowestPending)

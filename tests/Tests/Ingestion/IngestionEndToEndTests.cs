@@ -1,3 +1,4 @@
+using AccountMetadata.Grains;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -8,6 +9,27 @@ namespace AccountMetadata.Tests.Ingestion;
 /// <summary>Features produced to the local Kafka 0.9 broker reach the grains, the API and DynamoDB.</summary>
 public sealed class IngestionEndToEndTests
 {
+    [Fact]
+    public async Task A_confirmation_asked_again_while_the_first_still_waits_confirms_what_this_activation_applied()
+    {
+        // Nothing flushes by itself: the provider's own confirmation of the delivery waits until the test flushes.
+        await using var silo = IngestingSilo.Create("confirm-again", new() { ["Storage:WriteBehind:FlushInterval"] = "01:00:00" });
+        using var producer = new FeatureProducer();
+        var sent = await producer.SendAsync(silo.IngestTopic, "acc-again", FeatureProducer.Feature("acc-again", "orders", "total_orders", "7", 1));
+        var delivery = new RecordOrigin(sent.Partition.Value, sent.Offset.Value);
+        var grain = silo.Grains.GetGrain<IAccountGrain>("acc-again");
+        await Eventually.Until(async () => await grain.GetNamespaceAsync("orders") is not null, IngestingSilo.Patience, "applied");
+
+        // As the provider asks when its first call timed out (DynamoDB slower than the response timeout).
+        var again = grain.ConfirmDeliveriesAsync([delivery]);
+        var onceMore = grain.ConfirmDeliveriesAsync([delivery]);
+        await silo.Storage.FlushAsync(CancellationToken.None);
+
+        Assert.Empty(await again.WaitAsync(IngestingSilo.Patience)); // applied here: nothing to deliver again
+        Assert.Empty(await onceMore.WaitAsync(IngestingSilo.Patience));
+        Assert.Equal(0, silo.Metrics().Redelivered.Value);
+    }
+
     [Fact]
     public async Task Produced_features_are_served_newest_wins_and_duplicates_are_harmless()
     {

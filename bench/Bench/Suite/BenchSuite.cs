@@ -87,6 +87,8 @@ internal sealed class BenchSuite(BenchSettings settings)
             silo.Dispose();
         }
 
+        await TwoSilosAsync(data);
+
         var (perActivation, stateAlone) = MemoryPerAccount.Run(settings.MemoryAccounts);
         _results.Set("bytes_per_account", perActivation);
         _results.Set("state_bytes_per_account", stateAlone);
@@ -337,13 +339,118 @@ internal sealed class BenchSuite(BenchSettings settings)
             Patience,
             what);
 
-    private Task<SiloProcess> StartSiloAsync(string table, string topic, string group, string name) =>
-        SiloProcess.StartAsync(table, topic, group, Path.Combine(_logs, $"{_run}-{name}.silo.log"), "Warning", new Dictionary<string, string>
+    private Task<SiloProcess> StartSiloAsync(string table, string topic, string group, string name, IReadOnlyDictionary<string, string>? more = null)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["Benchmark__EnableDirectReads"] = "true",
             ["Api__AdminApiKeys__0"] = AdminKey,
             ["DOTNET_gcServer"] = "1",
-        });
+        };
+        foreach (var (key, value) in more ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return SiloProcess.StartAsync(table, topic, group, Path.Combine(_logs, $"{_run}-{name}.silo.log"), "Warning", environment);
+    }
+
+    /// <summary>
+    /// The cost of a cluster: the account-major cold ingest again on two silos sharing this machine (one Orleans
+    /// cluster through the stack's Redis, the partitions split between them; the data produced once both pull, timed
+    /// from the first message either consumed), then hot reads through one of them, so that grain calls cross silos.
+    /// Each figure against the one-silo figure of this run.
+    /// </summary>
+    private async Task TwoSilosAsync(FeatureDataset data)
+    {
+        var table = $"bench-{_run}-two-silos";
+        var (topic, group) = (table, table + "-group");
+        KafkaTopics.Create(topic);
+        var cluster = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Cluster__Clustering"] = "Redis",
+            ["Cluster__RedisConnectionString"] = StackEndpoints.Current.Redis,
+            ["Cluster__ClusterId"] = table,
+        };
+        var silos = new List<SiloProcess>();
+        try
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                silos.Add(await StartSiloAsync(table, topic, group, $"two-silos-{i}", cluster));
+            }
+
+            await Eventually.Until(() => PulledPartitionsAsync(silos), pulled => pulled.All(n => n > 0) && pulled.Sum() == 8, Patience, "both silos pull");
+            Produce(topic, data.Messages(MessageOrder.AccountMajor), data.Count);
+            var applied = await Eventually.Until(
+                async () => (Applied: await SumAsync(silos, "ingest_applied_total") + await SumAsync(silos, "ingest_ignored_older_total"), At: DateTimeOffset.UtcNow),
+                o => o.Applied >= data.Count,
+                Patience,
+                "two silos: every feature in grain memory");
+            var firsts = new List<double>();
+            foreach (var silo in silos)
+            {
+                firsts.Add(await silo.MetricAsync(_http, "ingest_first_message_unix_ms"));
+            }
+
+            var first = DateTimeOffset.FromUnixTimeMilliseconds((long)firsts.Where(f => f > 0).Min());
+            var durable = await Eventually.Until(
+                async () => (Done: TopicReader.CommittedVersusEnd(topic, group, 8) is var o && o.Committed == o.End
+                                   && await SumAsync(silos, "storage_dirty_namespaces") == 0, At: DateTimeOffset.UtcNow),
+                o => o.Done,
+                Patience,
+                "two silos: every feature durable and committed");
+            var deliveries = await SumAsync(silos, "ingest_deliveries_total");
+            var appliedRate = data.Count / (applied.At - first).TotalSeconds;
+            var durableRate = data.Count / (durable.At - first).TotalSeconds;
+            _results.Set("two_silos_applied_per_s", appliedRate);
+            _results.Set("two_silos_durable_per_s", durableRate);
+            _results.Set("two_silos_deliveries_per_s", deliveries / (durable.At - first).TotalSeconds);
+            _results.Set("two_silos_features_per_delivery", data.Count / deliveries);
+            _results.Set("two_silos_applied_vs_one", appliedRate / _results.Get("applied_features_per_s_account_major"));
+            _results.Set("two_silos_durable_vs_one", durableRate / _results.Get("durable_features_per_s_account_major"));
+            Log($"two silos, cold ingest (account-major): applied {appliedRate:N0}/s, durable {durableRate:N0}/s, {data.Count / deliveries:F1} features per grain delivery");
+
+            var reads = await Wrk.RunAsync(silos[0].BaseAddress, ReadScript(settings.Accounts, ""), threads: 2, connections: 64, seconds: 20);
+            _results.Set("two_silos_hot_reads_per_s", reads.RequestsPerSecond);
+            _results.Set("two_silos_hot_read_p99_ms", reads.P99Ms);
+            _results.Set("two_silos_hot_read_errors", reads.Errors);
+            _results.Set("two_silos_hot_reads_vs_one", reads.RequestsPerSecond / _results.Get("hot_reads_per_s"));
+            Log($"two silos, hot reads through one of them: {reads.RequestsPerSecond:N0} req/s, p99 {reads.P99Ms:F2} ms, {reads.Errors} errors");
+        }
+        finally
+        {
+            foreach (var silo in silos)
+            {
+                await silo.StopAsync(TimeSpan.FromMinutes(2));
+                silo.Dispose();
+            }
+        }
+    }
+
+    private async Task<double> SumAsync(List<SiloProcess> silos, string metric)
+    {
+        var sum = 0d;
+        foreach (var silo in silos)
+        {
+            sum += await silo.MetricAsync(_http, metric);
+        }
+
+        return sum;
+    }
+
+    /// <summary>How many partitions each silo pulls, as its /metrics report them.</summary>
+    private async Task<int[]> PulledPartitionsAsync(List<SiloProcess> silos)
+    {
+        var pulled = new int[silos.Count];
+        for (var i = 0; i < silos.Count; i++)
+        {
+            var text = await _http.GetStringAsync(new Uri(silos[i].BaseAddress, "/metrics"));
+            pulled[i] = text.Split('\n').Count(line => line.StartsWith("ingest_partition_lag{", StringComparison.Ordinal));
+        }
+
+        return pulled;
+    }
 
     private static string ReadScript(int accounts, string prefix) => $$"""
         local namespaces = { "orders", "rewards", "preferences", "segments" }
@@ -636,6 +743,14 @@ internal sealed class BenchSuite(BenchSettings settings)
         r.Row("conditional PutItem, 200 in flight / unconditional batches", "write_modes_put_conditional_vs_batch");
         r.Row("conditional TransactWriteItems of 25 / unconditional batches", "write_modes_transact_25_conditional_vs_batch");
         r.Row("conditional TransactWriteItems of 100 / unconditional batches", "write_modes_transact_100_conditional_vs_batch");
+        r.Row("two silos on this machine: applied features/s, cold, account-major", "two_silos_applied_per_s");
+        r.Row("two silos: durable features/s, cold, account-major", "two_silos_durable_per_s");
+        r.Row("two silos: grain deliveries/s", "two_silos_deliveries_per_s");
+        r.Row("two silos: features per grain delivery", "two_silos_features_per_delivery");
+        r.Row("two silos / one: applied", "two_silos_applied_vs_one", ">= 0.8", v => v >= 0.8);
+        r.Row("two silos / one: durable", "two_silos_durable_vs_one", ">= 0.8", v => v >= 0.8);
+        r.Row("two silos: hot reads through one of them (req/s)", "two_silos_hot_reads_per_s");
+        r.Row("two silos / one: hot reads", "two_silos_hot_reads_vs_one", ">= 0.8", v => v >= 0.8);
         r.Row("cold account loads, one consistent Query each (accounts/s)", "load_modes_query");
         r.Row("cold account loads, consistent BatchGetItem of 100 keys (accounts/s)", "load_modes_batch_get");
         r.Row("BatchGetItem / Query per account", "load_modes_batch_get_vs_query", ">= 3", v => v >= 3);

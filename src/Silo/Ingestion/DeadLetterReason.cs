@@ -10,6 +10,7 @@ public enum DeadLetterReason
     InvalidNamespace,
     InvalidFeatureName,
     UnknownNamespace,
+    UnusableSchema,
     UnknownFeature,
     SchemaViolation,
     ValueTooLarge,

@@ -16,6 +16,7 @@ public static class DeadLetterReasons
         DeadLetterReason.InvalidNamespace => "invalid_namespace",
         DeadLetterReason.InvalidFeatureName => "invalid_feature_name",
         DeadLetterReason.UnknownNamespace => "unknown_namespace",
+        DeadLetterReason.UnusableSchema => "unusable_schema",
         DeadLetterReason.UnknownFeature => "unknown_feature",
         DeadLetterReason.SchemaViolation => "schema_violation",
         DeadLetterReason.ValueTooLarge => "value_too_large",

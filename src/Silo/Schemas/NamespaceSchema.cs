@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using AccountMetadata.Silo.Ingestion;
 using Newtonsoft.Json.Linq;
 using NJsonSchema;
@@ -32,6 +33,7 @@ public sealed class NamespaceSchema
 
     public static async Task<NamespaceSchema> ParseAsync(string @namespace, string json)
     {
+        RefuseReferencesOutside(json);
         JsonSchema schema;
         try
         {
@@ -69,6 +71,57 @@ public sealed class NamespaceSchema
         }
 
         return new NamespaceSchema(@namespace, json, schema);
+    }
+
+    /// <summary>
+    /// A schema never reaches the network or the file system: NJsonSchema would fetch a <c>$ref</c> to a URL or a file
+    /// while parsing (on every silo, at every reload), so any <c>$ref</c> that does not point into the document itself
+    /// (<c>#...</c>) is refused before it sees the document.
+    /// </summary>
+    private static void RefuseReferencesOutside(string json)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException exception)
+        {
+            throw new SchemaDefinitionException($"not a JSON Schema document: {exception.Message}", exception);
+        }
+
+        using (document)
+        {
+            Visit(document.RootElement);
+        }
+
+        static void Visit(JsonElement element)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        if (property.NameEquals("$ref") && property.Value.ValueKind == JsonValueKind.String
+                            && property.Value.GetString() is var target && (string.IsNullOrEmpty(target) || target[0] != '#'))
+                        {
+                            throw new SchemaDefinitionException(
+                                $"\"$ref\": \"{target}\" points outside the document; only references within it (\"#/...\") are allowed, a schema never fetches anything");
+                        }
+
+                        Visit(property.Value);
+                    }
+
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        Visit(item);
+                    }
+
+                    break;
+            }
+        }
     }
 
     /// <summary>Null when the value may be stored; otherwise the dead-letter outcome.</summary>

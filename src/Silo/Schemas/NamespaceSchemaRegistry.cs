@@ -4,6 +4,7 @@ using System.Reflection;
 using AccountMetadata.Silo.Ingestion;
 using AccountMetadata.Persistence.DynamoDB;
 using Amazon.DynamoDBv2;
+using Microsoft.Extensions.Logging;
 using Amazon.DynamoDBv2.Model;
 
 namespace AccountMetadata.Silo.Schemas;
@@ -13,13 +14,15 @@ namespace AccountMetadata.Silo.Schemas;
 /// id, so it can never collide with an account) and cached in memory for the ingest path. Every silo reloads them
 /// periodically (<see cref="SchemaRefresher"/>), so a schema registered on one silo reaches the others.
 /// </summary>
-public sealed class NamespaceSchemaRegistry(IAmazonDynamoDB client, DynamoDbOptions options, TimeProvider time) : IAccountNamespaceCatalog
+public sealed partial class NamespaceSchemaRegistry(IAmazonDynamoDB client, DynamoDbOptions options, TimeProvider time, ILogger<NamespaceSchemaRegistry> logger)
+    : IAccountNamespaceCatalog
 {
     public const string PartitionKey = "#schemas";
     private const string DocumentAttribute = "_schema";
 
     private volatile FrozenDictionary<string, NamespaceSchema> _schemas = FrozenDictionary<string, NamespaceSchema>.Empty;
     private volatile string[] _namespaces = [];
+    private volatile FrozenDictionary<string, string> _unusable = FrozenDictionary<string, string>.Empty;
 
     /// <summary>True once schemas were loaded from storage at least once.</summary>
     public bool IsLoaded { get; private set; }
@@ -27,6 +30,12 @@ public sealed class NamespaceSchemaRegistry(IAmazonDynamoDB client, DynamoDbOpti
     public IReadOnlyCollection<NamespaceSchema> All => _schemas.Values;
 
     public NamespaceSchema? Find(string @namespace) => _schemas.GetValueOrDefault(@namespace);
+
+    /// <summary>
+    /// Stored schemas that cannot be loaded (stored before a rule that refuses them, say), by namespace, with why: the
+    /// silo starts without them, their messages are dead-lettered with the reason, the other namespaces work.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Unusable => _unusable;
 
     /// <summary>
     /// The registered namespaces, for the account storage's batched loads: the same array until one is added, since
@@ -44,7 +53,9 @@ public sealed class NamespaceSchemaRegistry(IAmazonDynamoDB client, DynamoDbOpti
 
         return _schemas.TryGetValue(message.Namespace, out var schema)
             ? schema.Check(message.FeatureName, message.Value)
-            : new ParseOutcome(DeadLetterReason.UnknownNamespace, $"namespace '{message.Namespace}' has no registered schema");
+            : _unusable.TryGetValue(message.Namespace, out var why)
+                ? new ParseOutcome(DeadLetterReason.UnusableSchema, $"namespace '{message.Namespace}' has a stored schema that cannot be loaded: {why}")
+                : new ParseOutcome(DeadLetterReason.UnknownNamespace, $"namespace '{message.Namespace}' has no registered schema");
     }
 
     public async Task LoadAsync(CancellationToken cancellationToken)
@@ -57,19 +68,33 @@ public sealed class NamespaceSchemaRegistry(IAmazonDynamoDB client, DynamoDbOpti
             ExpressionAttributeValues = new() { [":id"] = new AttributeValue { S = PartitionKey } },
         };
         var loaded = new Dictionary<string, NamespaceSchema>(StringComparer.Ordinal);
+        var unusable = new Dictionary<string, string>(StringComparer.Ordinal);
         do
         {
             var response = await client.QueryAsync(request, cancellationToken).ConfigureAwait(false);
             foreach (var item in response.Items ?? [])
             {
                 var ns = item[AccountTable.NamespaceAttribute].S;
-                loaded[ns] = await NamespaceSchema.ParseAsync(ns, item[DocumentAttribute].S).ConfigureAwait(false);
+                try
+                {
+                    loaded[ns] = await NamespaceSchema.ParseAsync(ns, item[DocumentAttribute].S).ConfigureAwait(false);
+                }
+                catch (SchemaDefinitionException exception)
+                {
+                    // One bad document must not stop a silo from starting, nor the other namespaces from working.
+                    unusable[ns] = exception.Message;
+                    if (!_unusable.ContainsKey(ns))
+                    {
+                        LogUnusable(logger, ns, exception.Message);
+                    }
+                }
             }
 
             request.ExclusiveStartKey = response.LastEvaluatedKey;
         }
         while (request.ExclusiveStartKey is { Count: > 0 });
 
+        _unusable = unusable.ToFrozenDictionary(StringComparer.Ordinal);
         Publish(loaded.ToFrozenDictionary(StringComparer.Ordinal));
         IsLoaded = true;
     }
@@ -111,16 +136,23 @@ public sealed class NamespaceSchemaRegistry(IAmazonDynamoDB client, DynamoDbOpti
     private void Replace(NamespaceSchema schema)
     {
         var next = new Dictionary<string, NamespaceSchema>(_schemas, StringComparer.Ordinal) { [schema.Namespace] = schema };
+        if (_unusable.ContainsKey(schema.Namespace))
+        {
+            _unusable = _unusable.Where(u => u.Key != schema.Namespace).ToFrozenDictionary(StringComparer.Ordinal); // replaced by a good one
+        }
+
         Publish(next.ToFrozenDictionary(StringComparer.Ordinal));
     }
 
     private void Publish(FrozenDictionary<string, NamespaceSchema> schemas)
     {
         // Namespaces first: an account loaded over the new list while the schemas are still the old ones is harmless.
+        // An unusable namespace is still one accounts may have items in (written while its schema loaded).
         var known = _namespaces;
-        if (schemas.Count != known.Length || !Array.TrueForAll(known, schemas.ContainsKey))
+        var unusable = _unusable;
+        if (!Array.TrueForAll([.. schemas.Keys, .. unusable.Keys], known.Contains))
         {
-            _namespaces = [.. known.Union(schemas.Keys, StringComparer.Ordinal)];
+            _namespaces = [.. known.Union(schemas.Keys, StringComparer.Ordinal).Union(unusable.Keys, StringComparer.Ordinal)];
         }
 
         _schemas = schemas;
@@ -133,4 +165,7 @@ public sealed class NamespaceSchemaRegistry(IAmazonDynamoDB client, DynamoDbOpti
         [DocumentAttribute] = new() { S = schema.Json },
         [AccountTable.UpdatedAtAttribute] = new() { N = time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) },
     };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The stored schema of namespace {Namespace} cannot be loaded: {Reason}. Its messages are dead-lettered until a valid schema replaces it")]
+    private static partial void LogUnusable(ILogger logger, string @namespace, string reason);
 }

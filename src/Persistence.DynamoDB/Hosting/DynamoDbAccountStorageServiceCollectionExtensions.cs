@@ -16,8 +16,9 @@ public static class DynamoDbAccountStorageServiceCollectionExtensions
     /// Registers the write-behind DynamoDB storage as grain storage <paramref name="name"/> (a keyed
     /// <see cref="IGrainStorage"/> taking part in the silo lifecycle), and the same instance as the keyed
     /// <see cref="IWriteBehindDurability"/> its grains wait on (and <see cref="IAccountLoadCoverage"/>). With an
-    /// <see cref="IAccountNamespaceCatalog"/> in the container, accounts load by BatchGetItem over its namespaces. The DynamoDB client is the container's
-    /// <see cref="IAmazonDynamoDB"/> when one is registered, otherwise one made from <see cref="DynamoDbOptions"/>.
+    /// <see cref="IAccountNamespaceCatalog"/> in the container, accounts load by BatchGetItem over its namespaces. The
+    /// DynamoDB client is the container's <see cref="IAmazonDynamoDB"/> when one is registered, otherwise one made from
+    /// <see cref="DynamoDbOptions"/>.
     /// </summary>
     public static IServiceCollection AddDynamoDbAccountStorage(
         this IServiceCollection services, string name, Action<DynamoDbOptions> configure, Action<WriteBehindOptions>? configureWriteBehind = null)

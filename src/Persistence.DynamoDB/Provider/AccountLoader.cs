@@ -16,7 +16,7 @@ namespace AccountMetadata.Persistence.DynamoDB;
 /// <para>
 /// The trade: on DynamoDB a consistent BatchGetItem costs one read unit per key (per 4 KB, an absent item
 /// included), where a Query reads all of an account's small items for one; batching spends read units to save
-/// requests and round trips. On DynamoDB Local it loads 2.5-3.7x more accounts per second (<c>Bench load-modes</c>).
+/// requests and round trips. On DynamoDB Local it loads 1.9-3.7x more accounts per second (<c>Bench load-modes</c>).
 /// </para>
 /// </summary>
 internal sealed class AccountLoader(IAmazonDynamoDB client, DynamoDbOptions options, IAccountNamespaceCatalog? catalog, StorageMetrics metrics, NameInterner interner)

@@ -14,10 +14,10 @@ namespace AccountMetadata.Persistence.DynamoDB;
 
 /// <summary>
 /// The account grains' Orleans grain storage (<see cref="IGrainStorage"/>): loads accounts many per request
-/// (<see cref="AccountLoader"/>), and persists write-behind. <c>WriteStateAsync</c> marks the grain's changed namespaces dirty, numbers the
-/// write and returns; <see cref="FlushAsync"/> (driven by <see cref="WriteBehindFlusher"/>) writes each dirty
-/// namespace's latest snapshot once, however many updates it absorbed, in BatchWriteItem calls of 25 with several in
-/// flight, retrying unprocessed and throttled items with jittered backoff. Nothing is dropped: an item that keeps
+/// (<see cref="AccountLoader"/>), and persists write-behind. <c>WriteStateAsync</c> marks the grain's changed
+/// namespaces dirty, numbers the write and returns; <see cref="FlushAsync"/> (driven by <see cref="WriteBehindFlusher"/>)
+/// writes each dirty namespace's latest snapshot once, however many updates it absorbed, as conditional item writes in
+/// slices of 25 with several slices in flight, retrying throttled and failed items with jittered backoff. Nothing is dropped: an item that keeps
 /// failing stays dirty.
 /// <para>
 /// <see cref="DurableWatermark"/> is the largest sequence number W such that every write numbered W or lower is in

@@ -48,6 +48,29 @@ public sealed class KafkaStreamStatistics
 
     internal void AddUncommitted(long records) => Interlocked.Add(ref _uncommitted, records);
 
+    /// <summary>
+    /// Counts up to <paramref name="wanted"/> records in ahead of a read, without passing <paramref name="max"/>;
+    /// returns how many (0: no room). Atomic, so partitions reading at once cannot pass the bound together. The
+    /// caller gives the reservation back (<see cref="AddUncommitted"/> with its negation) once the read is counted.
+    /// </summary>
+    internal int ReserveUncommitted(int wanted, long max)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _uncommitted);
+            var take = (int)Math.Min(wanted, max - current);
+            if (take <= 0)
+            {
+                return 0;
+            }
+
+            if (Interlocked.CompareExchange(ref _uncommitted, current + take, current) == current)
+            {
+                return take;
+            }
+        }
+    }
+
     internal void DeadLettered() => Interlocked.Increment(ref _deadLetters);
 
     internal void Committed() => Interlocked.Increment(ref _commits);

@@ -73,22 +73,37 @@ internal sealed partial class KafkaQueueAdapterReceiver(
 
         CommitIfDue(force: false);
         RefreshStatus(consumer);
-        var limit = maxCount > 0 ? Math.Min(maxCount, options.MaxMessagesPerRead) : options.MaxMessagesPerRead;
+        // Never past what the silo may hold uncommitted (memory, and what a stop or a crash replays): a read takes at
+        // most the room left, reserved ahead so that this silo's partitions reading at once cannot overshoot it.
+        var wanted = maxCount > 0 ? Math.Min(maxCount, options.MaxMessagesPerRead) : options.MaxMessagesPerRead;
+        var limit = statistics.ReserveUncommitted(wanted, options.MaxUncommittedMessages);
+        if (limit == 0)
+        {
+            return Task.FromResult(Nothing);
+        }
+
         _records.Clear();
         try
         {
-            while (_records.Count < limit && consumer.Consume(TimeSpan.Zero) is { } record)
+            try
             {
-                _records.Add(record);
+                while (_records.Count < limit && consumer.Consume(TimeSpan.Zero) is { } record)
+                {
+                    _records.Add(record);
+                }
             }
-        }
-        catch (ConsumeException exception)
-        {
-            // Transient (leader moving, topic being created): librdkafka recovers by itself; keep what was read.
-            LogKafkaError(logger, providerName, session.Partition, exception.Error.Code, exception.Error.Reason);
-        }
+            catch (ConsumeException exception)
+            {
+                // Transient (leader moving, topic being created): librdkafka recovers by itself; keep what was read.
+                LogKafkaError(logger, providerName, session.Partition, exception.Error.Code, exception.Error.Reason);
+            }
 
-        return Task.FromResult(_records.Count == 0 ? Nothing : (IList<IBatchContainer>)MapRead(consumer));
+            return Task.FromResult(_records.Count == 0 ? Nothing : (IList<IBatchContainer>)MapRead(consumer));
+        }
+        finally
+        {
+            statistics.AddUncommitted(-limit); // what was read is counted by now (MapRead), the rest was never used
+        }
     }
 
     public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => MessagesDeliveredAsync(messages, CancellationToken.None);

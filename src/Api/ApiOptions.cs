@@ -23,6 +23,9 @@ public sealed class ApiOptions
     /// <summary>Keys accepted by the admin endpoints (schemas, dashboard); write keys are not admin keys.</summary>
     public List<string> AdminApiKeys { get; } = [];
 
+    /// <summary>How long an operator's browser stays signed in (<c>/signin</c>) before asking for the admin key again.</summary>
+    public TimeSpan OperatorSessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
     /// <summary>When true, reads need a write or admin key too. Off by default: reads are open.</summary>
     public bool RequireKeyForReads { get; set; }
 }

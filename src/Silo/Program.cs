@@ -1,15 +1,18 @@
 using AccountMetadata.Api;
-using AccountMetadata.Silo.Dashboard;
+using AccountMetadata.Api.Operators;
+using AccountMetadata.Silo.Pipeline;
 using AccountMetadata.Silo.Hosting;
 using Microsoft.AspNetCore.Http;
+using Orleans.Dashboard;
 
 var builder = WebApplication.CreateSlimBuilder(args);
-var logBuffer = new DashboardLogBuffer();
+var logBuffer = new PipelineLogBuffer();
 builder.Logging.AddProvider(logBuffer);
 builder.Services.AddSingleton(logBuffer);
 // The silo first: hosted services start in registration order, and the ones below need its storage's table.
-builder.UseOrleans(silo => silo.ConfigureAccountMetadataSilo(builder.Configuration));
+builder.UseOrleans(silo => silo.ConfigureAccountMetadataSilo(builder.Configuration, builder.Environment));
 builder.Services.AddAccountMetadataSilo(builder.Configuration);
+builder.Services.AddOperatorAuthentication();
 builder.Services.ConfigureHttpJsonOptions(json =>
 {
     json.SerializerOptions.TypeInfoResolverChain.Insert(0, SiloJsonContext.Default);
@@ -27,12 +30,15 @@ DeploymentProfile.Enforce(app.Environment, app.Configuration, app.Services.GetRe
 app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = FailureProblems.StatusCodeOf });
 app.UseStatusCodePages();
 app.UseMiddleware<HttpMetricsMiddleware>();
+app.UseAuthorization(); // operators' pages only: see OperatorAuthentication
 app.MapSiloEndpoints();
 var apiOptions = app.Services.GetRequiredService<ApiOptions>();
 app.MapAccountEndpoints(apiOptions);
 app.MapFeatureEndpoints(apiOptions);
 app.MapSchemaEndpoints(apiOptions);
-app.MapDashboard(apiOptions);
+app.MapOperatorSignIn(apiOptions);
+app.MapOrleansDashboard(routePrefix: "/dashboard").RequireOperator();
+app.MapPipelineView();
 if (app.Configuration.GetValue<bool>(DirectReadBaseline.SettingName))
 {
     app.MapDirectReadBaseline();

@@ -3,6 +3,8 @@ using AccountMetadata.Grains;
 using AccountMetadata.Persistence.DynamoDB;
 using AccountMetadata.Silo.Ingestion;
 using AccountMetadata.Silo.Kafka;
+using AccountMetadata.Silo.Metrics;
+using Orleans.Dashboard;
 using AccountMetadata.Streaming.Kafka;
 using Orleans.Configuration;
 
@@ -14,10 +16,11 @@ namespace AccountMetadata.Silo.Hosting;
 /// </summary>
 public static class SiloBuilderExtensions
 {
-    public static ISiloBuilder ConfigureAccountMetadataSilo(this ISiloBuilder silo, IConfiguration configuration)
+    public static ISiloBuilder ConfigureAccountMetadataSilo(this ISiloBuilder silo, IConfiguration configuration, IHostEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(environment);
         var cluster = configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
         var grains = configuration.GetSection(AccountGrainSettings.SectionName).Get<AccountGrainSettings>() ?? new AccountGrainSettings();
 
@@ -62,6 +65,7 @@ public static class SiloBuilderExtensions
             options => configuration.GetSection(DynamoDbOptions.SectionName).Bind(options),
             options => configuration.GetSection(WriteBehindOptions.SectionName).Bind(options));
         AddAccountStreams(silo, configuration);
+        AddDashboard(silo, configuration, environment);
         return silo;
     }
 
@@ -101,6 +105,18 @@ public static class SiloBuilderExtensions
         {
             silo.Services.AddKeyedSingleton<IKafkaDeliveryConfirmation, AccountDeliveryConfirmation>(AccountStreams.ProviderName);
         }
+    }
+
+    /// <summary>
+    /// The Orleans Dashboard on every silo (mapped under <c>/dashboard</c> for operators only, in Program). Its live
+    /// log may carry customer data, so production hides it unless <c>Dashboard:HideTrace</c> says otherwise.
+    /// </summary>
+    private static void AddDashboard(ISiloBuilder silo, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var hideTrace = configuration.GetValue("Dashboard:HideTrace", !DeploymentProfile.IsLocal(environment));
+        silo.AddDashboard(options => options.HideTrace = hideTrace);
+        silo.Services.AddSingleton<OrleansMeterMirror>();
+        silo.Services.AddHostedService(sp => sp.GetRequiredService<OrleansMeterMirror>());
     }
 
     /// <summary>An IP address, or a host name resolved to its first IPv4 address (a container's service name).</summary>

@@ -1,6 +1,6 @@
 using AccountMetadata.Api;
 using AccountMetadata.Grains;
-using AccountMetadata.Silo.Dashboard;
+using AccountMetadata.Silo.Pipeline;
 using AccountMetadata.Silo.Ingestion;
 using AccountMetadata.Silo.Kafka;
 using AccountMetadata.Diagnostics;
@@ -36,8 +36,8 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<OrleansActivationCounts>();
         services.AddSingleton<PrometheusExporter>();
         services.AddSingleton<HttpMetrics>();
-        services.AddSingleton<DashboardSampler>();
-        services.AddHostedService(sp => sp.GetRequiredService<DashboardSampler>());
+        services.AddSingleton<PipelineSampler>();
+        services.AddHostedService(sp => sp.GetRequiredService<PipelineSampler>());
         services.AddSingleton<NamespaceSchemaRegistry>();
         services.AddSingleton<IAccountNamespaceCatalog>(sp => sp.GetRequiredService<NamespaceSchemaRegistry>()); // batched account loads
         services.AddSingleton<INamespaceSchemas, NamespaceSchemasAdapter>();

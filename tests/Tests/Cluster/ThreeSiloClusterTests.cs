@@ -124,10 +124,10 @@ public sealed class ThreeSiloClusterTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Where the account's activation lives, as the dashboard's inspection reports it (Orleans' directory).</summary>
+    /// <summary>Where the account's activation lives, as the pipeline view's inspection reports it (Orleans' directory).</summary>
     private static async Task<string> ActivationSiloAsync(HttpClient http, string account)
     {
-        using var json = await http.GetFromJsonAsync<JsonDocument>($"/dashboard/api/accounts/{account}");
+        using var json = await http.GetFromJsonAsync<JsonDocument>($"/pipeline/api/accounts/{account}");
         Assert.True(json!.RootElement.GetProperty("active").GetBoolean());
         return json.RootElement.GetProperty("silo").GetString()!;
     }

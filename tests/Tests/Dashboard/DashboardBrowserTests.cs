@@ -1,5 +1,6 @@
 using AccountMetadata.Tests.Infrastructure;
 using AccountMetadata.Tests.Ingestion;
+using System.Net.Http.Json;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
@@ -7,13 +8,14 @@ using OpenQA.Selenium.Support.UI;
 namespace AccountMetadata.Tests.Dashboard;
 
 /// <summary>
-/// A real browser (Debian's headless Chromium, driven by Selenium through Debian's chromedriver) loads the dashboard
-/// from a silo process, sees its panels fill, and inspects an account. Leaves a screenshot in artifacts/.
+/// A real browser (Debian's headless Chromium, driven by Selenium through Debian's chromedriver) signs in with the
+/// admin key, sees the pipeline view's panels fill, inspects an account, and follows the link to the Orleans Dashboard.
+/// Leaves screenshots of both in artifacts/.
 /// </summary>
 public sealed class DashboardBrowserTests
 {
     [Fact]
-    public async Task The_dashboard_shows_the_silo_grains_and_ingestion_and_inspects_an_account()
+    public async Task An_operator_signs_in_once_and_sees_the_pipeline_view_and_the_Orleans_Dashboard()
     {
         var names = SiloNames.Unique("browser");
         var topic = names.Topic;
@@ -36,18 +38,22 @@ public sealed class DashboardBrowserTests
 
         using var driver = StartChromium();
         var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(30));
-        driver.Navigate().GoToUrl(new Uri(silo.BaseAddress, "/dashboard"));
 
-        // The data needs the admin key: the page asks for it.
-        wait.Until(d => d.FindElement(By.Id("key-form")).Displayed);
-        driver.FindElement(By.Id("key-input")).SendKeys("local-admin-key");
-        driver.FindElement(By.CssSelector("#key-form button")).Click();
+        // Without a session both views send the browser to the sign-in form, and nothing of theirs is shown.
+        driver.Navigate().GoToUrl(new Uri(silo.BaseAddress, "/pipeline"));
+        wait.Until(d => d.FindElement(By.Id("signin-form")).Displayed);
+        Assert.Empty(driver.FindElements(By.Id("partitions")));
+        driver.FindElement(By.Id("signin-key")).SendKeys("not-the-admin-key");
+        driver.FindElement(By.CssSelector("#signin-form button")).Click();
+        wait.Until(d => d.FindElement(By.Id("signin-error")).Displayed);
 
+        driver.FindElement(By.Id("signin-key")).SendKeys("local-admin-key");
+        driver.FindElement(By.CssSelector("#signin-form button")).Click();
+        wait.Until(d => d.Url.EndsWith("/pipeline", StringComparison.Ordinal));
         wait.Until(d => d.FindElements(By.CssSelector("#silo-cards .card")).Count >= 5);
         wait.Until(d => d.FindElement(By.Id("grain-types")).Text.Contains("AccountGrain", StringComparison.Ordinal));
         wait.Until(d => d.FindElement(By.Id("ingestion-cards")).Text.Contains("applied", StringComparison.Ordinal)
                         && d.FindElements(By.CssSelector("#partitions tbody tr")).Count == 8);
-        Assert.Contains("AccountGrain", driver.FindElement(By.Id("grain-types")).Text, StringComparison.Ordinal);
         Assert.Contains("item writes", driver.FindElement(By.Id("storage-cards")).Text, StringComparison.Ordinal);
 
         driver.FindElement(By.Id("inspect-input")).SendKeys("acc-browser");
@@ -63,7 +69,37 @@ public sealed class DashboardBrowserTests
         });
 
         wait.Until(d => d.FindElements(By.CssSelector("#chart-grid .chart")).Count > 5 && d.FindElement(By.Id("log-tail")).Text.Length > 0);
-        ((ITakesScreenshot)driver).GetScreenshot().SaveAsFile(Path.Combine(artifacts, "dashboard.png"));
+        ((ITakesScreenshot)driver).GetScreenshot().SaveAsFile(Path.Combine(artifacts, "pipeline.png"));
+
+        // The Orleans Dashboard, through the link, on the same session: AccountGrain's activations and the calls to it.
+        driver.FindElement(By.Id("orleans-dashboard-link")).Click();
+        wait.Until(d => d.Url.Contains("/dashboard/", StringComparison.Ordinal));
+        driver.Navigate().GoToUrl(new Uri(silo.BaseAddress, "/dashboard/#/grains")); // its grain types, with their activations
+        wait.Until(d => d.FindElement(By.TagName("body")).Text.Contains("AccountGrain", StringComparison.Ordinal));
+        using (var admin = new HttpClient())
+        {
+            admin.DefaultRequestHeaders.Add("X-Api-Key", "local-admin-key");
+            // The dashboard profiles grain calls only while someone looks at it (it is open now): read, then look.
+            await Eventually.Until(
+                async () =>
+                {
+                    (await admin.GetAsync(new Uri(silo.BaseAddress, "/accounts/acc-other/namespaces/orders"))).Dispose();
+                    return await CallsToAccountGrainsAsync(admin, silo.BaseAddress);
+                },
+                calls => calls > 0,
+                TimeSpan.FromSeconds(30),
+                "calls to AccountGrain counted by the Orleans Dashboard");
+        }
+
+        ((ITakesScreenshot)driver).GetScreenshot().SaveAsFile(Path.Combine(artifacts, "orleans-dashboard.png"));
+    }
+
+    private static async Task<double> CallsToAccountGrainsAsync(HttpClient admin, Uri silo)
+    {
+        using var counters = await admin.GetFromJsonAsync<System.Text.Json.JsonDocument>(new Uri(silo, "/dashboard/DashboardCounters"));
+        return counters!.RootElement.GetProperty("simpleGrainStats").EnumerateArray()
+            .Where(g => g.GetProperty("grainType").GetString()!.EndsWith(".AccountGrain", StringComparison.Ordinal))
+            .Sum(g => g.GetProperty("totalCalls").GetDouble());
     }
 
     private static ChromeDriver StartChromium()

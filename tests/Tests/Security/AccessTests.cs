@@ -22,10 +22,12 @@ public sealed class AccessTests : IAsyncLifetime
         { "POST", "/features", """[{"account_id":"acc-1","feature_name":"total_orders","feature_value":"1","namespace":"orders","timestamp":1}]""", Write },
         { "DELETE", "/accounts/acc-1", null, Write },
         { "PUT", "/namespaces/access_check/schema", """{"type":"object"}""", Admin },
-        { "GET", "/dashboard/api/snapshot", null, Admin },
-        { "GET", "/dashboard/api/history", null, Admin },
-        { "GET", "/dashboard/api/logs", null, Admin },
-        { "GET", "/dashboard/api/accounts/acc-1", null, Admin },
+        { "GET", "/pipeline/api/snapshot", null, Admin },
+        { "GET", "/pipeline/api/history", null, Admin },
+        { "GET", "/pipeline/api/logs", null, Admin },
+        { "GET", "/pipeline/api/accounts/acc-1", null, Admin },
+        { "GET", "/dashboard/DashboardCounters", null, Admin },
+        { "GET", "/dashboard/GrainState?grainId=acc-1&grainType=AccountMetadata.Grains.AccountStateViewGrain", null, Admin },
     };
 
     public Task InitializeAsync()
@@ -70,7 +72,7 @@ public sealed class AccessTests : IAsyncLifetime
             Assert.Equal("application/problem+json", forbidden.Content.Headers.ContentType?.MediaType);
         }
 
-        // Schemas take either key (the data teams who own a namespace publish its schema); the dashboard only admin.
+        // Schemas take either key (the data teams who own a namespace publish its schema); the operators' pages only admin.
         using (var other = await SendAsync(method, path, body, otherRolesKey))
         {
             var schemaEndpoint = path.StartsWith("/namespaces", StringComparison.Ordinal);

@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Logging;
 
-namespace AccountMetadata.Silo.Dashboard;
+namespace AccountMetadata.Silo.Pipeline;
 
 /// <summary>
 /// A logger provider that keeps the silo's latest log lines (Information and above by default) in a bounded ring,
-/// for the dashboard's live tail. Appending takes a short lock; logging at these levels is not on any hot path.
+/// for the pipeline view's live tail. Appending takes a short lock; logging at these levels is not on any hot path.
 /// </summary>
-public sealed class DashboardLogBuffer(int capacity = 500, LogLevel minimum = LogLevel.Information) : ILoggerProvider
+public sealed class PipelineLogBuffer(int capacity = 500, LogLevel minimum = LogLevel.Information) : ILoggerProvider
 {
     private readonly LogEntry?[] _ring = new LogEntry?[capacity];
     private readonly Lock _gate = new();
@@ -49,7 +49,7 @@ public sealed class DashboardLogBuffer(int capacity = 500, LogLevel minimum = Lo
         }
     }
 
-    private sealed class BufferLogger(DashboardLogBuffer buffer, string category) : ILogger
+    private sealed class BufferLogger(PipelineLogBuffer buffer, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;

@@ -5,14 +5,14 @@ using AccountMetadata.Diagnostics;
 using AccountMetadata.Silo.Metrics;
 using AccountMetadata.Persistence.DynamoDB;
 
-namespace AccountMetadata.Silo.Dashboard;
+namespace AccountMetadata.Silo.Pipeline;
 
 /// <summary>
-/// Samples every metric once per interval into a <see cref="DashboardSnapshot"/> and a five-minute history. The hot
+/// Samples every metric once per interval into a <see cref="PipelineSnapshot"/> and a five-minute history. The hot
 /// paths only bump striped counters and histogram cells; all arithmetic (rates, windowed percentiles) happens here,
 /// off the hot path.
 /// </summary>
-public sealed class DashboardSampler(
+public sealed class PipelineSampler(
     OrleansActivationCounts grains,
     DynamoAccountStorage storage,
     IngestionMetrics ingestion,
@@ -31,10 +31,10 @@ public sealed class DashboardSampler(
     private readonly Lock _historyGate = new();
     private long _lastTimestamp = Stopwatch.GetTimestamp();
     private TimeSpan _lastCpu = Process.GetCurrentProcess().TotalProcessorTime;
-    private volatile DashboardSnapshot? _latest;
+    private volatile PipelineSnapshot? _latest;
 
     /// <summary>The latest snapshot (taken on demand if the sampler has not run yet).</summary>
-    public DashboardSnapshot Latest => _latest ?? Sample();
+    public PipelineSnapshot Latest => _latest ?? Sample();
 
     public IReadOnlyList<SeriesPoint> History
     {
@@ -48,14 +48,14 @@ public sealed class DashboardSampler(
     }
 
     /// <summary>Takes a sample now: rates cover the time since the previous one.</summary>
-    public DashboardSnapshot Sample()
+    public PipelineSnapshot Sample()
     {
         lock (_lastCounts)
         {
             var now = Stopwatch.GetTimestamp();
             var seconds = Math.Max(0.001, Stopwatch.GetElapsedTime(_lastTimestamp, now).TotalSeconds);
             _lastTimestamp = now;
-            var snapshot = new DashboardSnapshot(time.GetUtcNow(), SiloPanel(seconds), HttpPanel(seconds), GrainTypes(),
+            var snapshot = new PipelineSnapshot(time.GetUtcNow(), SiloPanel(seconds), HttpPanel(seconds), GrainTypes(),
                 IngestionPanel(seconds), StoragePanel(seconds));
             _latest = snapshot;
             Record(snapshot);
@@ -176,7 +176,7 @@ public sealed class DashboardSampler(
             storage.LastSequence);
     }
 
-    private void Record(DashboardSnapshot s)
+    private void Record(PipelineSnapshot s)
     {
         var point = new SeriesPoint(s.At, s.Http.RequestsPerSecond, s.Http.P99Ms, s.Ingestion.ConsumedPerSecond,
             s.Ingestion.AppliedPerSecond, s.Storage.ItemWritesPerSecond, s.Storage.DirtyNamespaces, s.Ingestion.TotalLag, s.Silo.CpuPercent,

@@ -1,6 +1,6 @@
-namespace AccountMetadata.Silo.Dashboard;
+namespace AccountMetadata.Silo.Pipeline;
 
-/// <summary>One second of the time series the dashboard charts (the last five minutes are kept).</summary>
+/// <summary>One second of the time series the pipeline view charts (the last five minutes are kept).</summary>
 public sealed record SeriesPoint(
     DateTimeOffset At,
     double RequestsPerSecond,

@@ -1,7 +1,7 @@
-// The silo dashboard: polls /dashboard/api once a second and renders it. No framework, no CDN: plain DOM and SVG.
+// The pipeline view: polls /pipeline/api once a second and renders it (the session cookie from /signin goes along). No framework, no CDN: plain DOM and SVG.
 "use strict";
 
-const state = { key: sessionStorage.getItem("dashboard-key") || "", lastLog: -1 };
+const state = { lastLog: -1 };
 const $ = (id) => document.getElementById(id);
 
 const fmt = {
@@ -13,8 +13,8 @@ const fmt = {
 };
 
 async function api(path) {
-  const response = await fetch(`/dashboard/api/${path}`, { headers: state.key ? { "X-Api-Key": state.key } : {} });
-  if (response.status === 401 || response.status === 403) { $("key-form").hidden = false; throw new Error("admin key required"); }
+  const response = await fetch(`/pipeline/api/${path}`, { headers: { Accept: "application/json" } });
+  if (response.status === 401 || response.status === 403) { location.assign(`/signin?returnUrl=${encodeURIComponent(location.pathname)}`); throw new Error("signed out"); }
   if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
   return response.json();
 }
@@ -165,13 +165,6 @@ async function tick() {
 }
 
 $("inspect-form").addEventListener("submit", inspect);
-$("key-form").addEventListener("submit", (event) => {
-  event.preventDefault();
-  state.key = $("key-input").value;
-  sessionStorage.setItem("dashboard-key", state.key);
-  $("key-form").hidden = true;
-  tick();
-});
 $("log-info").addEventListener("change", () => { state.lastLog = -1; $("log-tail").replaceChildren(); });
 tick();
 setInterval(tick, 1000);

@@ -1,10 +1,10 @@
-namespace AccountMetadata.Silo.Dashboard;
+namespace AccountMetadata.Silo.Pipeline;
 
 /// <summary>
-/// Everything the dashboard shows at one instant, as served by <c>GET /dashboard/api/snapshot</c>. Rates are per
+/// Everything the pipeline view shows at one instant, as served by <c>GET /pipeline/api/snapshot</c>. Rates are per
 /// second over the last sampling interval; percentiles are over that interval too (not since start).
 /// </summary>
-public sealed record DashboardSnapshot(
+public sealed record PipelineSnapshot(
     DateTimeOffset At,
     SiloPanel Silo,
     HttpPanel Http,

@@ -13,6 +13,7 @@ builder.Services.AddSingleton(logBuffer);
 builder.UseOrleans(silo => silo.ConfigureAccountMetadataSilo(builder.Configuration, builder.Environment));
 builder.Services.AddAccountMetadataSilo(builder.Configuration);
 builder.Services.AddOperatorAuthentication();
+builder.Services.AddAccountMetadataTelemetry(builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(json =>
 {
     json.SerializerOptions.TypeInfoResolverChain.Insert(0, SiloJsonContext.Default);
@@ -29,7 +30,6 @@ var app = builder.Build();
 DeploymentProfile.Enforce(app.Environment, app.Configuration, app.Services.GetRequiredService<ApiOptions>());
 app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = FailureProblems.StatusCodeOf });
 app.UseStatusCodePages();
-app.UseMiddleware<HttpMetricsMiddleware>();
 app.UseAuthorization(); // operators' pages only: see OperatorAuthentication
 app.MapSiloEndpoints();
 var apiOptions = app.Services.GetRequiredService<ApiOptions>();

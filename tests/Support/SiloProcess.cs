@@ -104,12 +104,9 @@ public sealed class SiloProcess : IDisposable
         _process.WaitForExit();
     }
 
-    public async Task<double> MetricAsync(HttpClient http, string name)
-    {
-        var text = await http.GetStringAsync(new Uri(BaseAddress, "/metrics"));
-        var line = text.Split('\n').First(l => l.StartsWith(name + " ", StringComparison.Ordinal));
-        return double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
-    }
+    /// <summary>A metric from this silo's <c>/metrics</c>, summed over the samples carrying <paramref name="labels"/>.</summary>
+    public async Task<double> MetricAsync(HttpClient http, string name, params string[] labels) =>
+        PrometheusText.Sum(await http.GetStringAsync(new Uri(BaseAddress, "/metrics")), name, labels);
 
     public void Dispose()
     {

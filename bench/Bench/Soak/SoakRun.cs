@@ -59,7 +59,7 @@ internal sealed class SoakRun(SoakSettings settings)
 
         await readers;
         await ingest.StopAsync();
-        var serverErrors = await silo.MetricAsync(_http, "http_responses_5xx_total");
+        var serverErrors = await silo.MetricAsync(_http, "http_server_request_duration_seconds_count", "http_response_status_code=\"5");
         await silo.StopAsync(TimeSpan.FromSeconds(30));
         return await WriteAsync(serverErrors, ingest.Failed);
     }

@@ -281,20 +281,20 @@ internal sealed class BenchSuite(BenchSettings settings)
             $"{order}: every feature in grain memory");
         var first = DateTimeOffset.FromUnixTimeMilliseconds((long)await silo.MetricAsync(_http, "ingest_first_message_unix_ms"));
         var durableAt = await WaitUntilDurableAsync(silo, topic, group, $"{order}: every feature durable and committed");
-        var itemWrites = await silo.MetricAsync(_http, "storage_item_writes_total");
+        var itemWrites = await silo.MetricAsync(_http, "dynamodb_storage_item_writes_total");
         var appliedRate = count / (applied.At - first).TotalSeconds;
         var durableRate = count / (durableAt.At - first).TotalSeconds;
         _results.Set($"applied_features_per_s_{suffix}", appliedRate);
         _results.Set($"durable_features_per_s_{suffix}", durableRate);
         _results.Set($"item_writes_per_feature_{suffix}", itemWrites / count);
         _results.Set($"item_writes_{suffix}", itemWrites);
-        _results.Set($"batch_write_calls_{suffix}", await silo.MetricAsync(_http, "storage_write_requests_total"));
+        _results.Set($"batch_write_calls_{suffix}", await silo.MetricAsync(_http, "dynamodb_storage_write_requests_total"));
         _results.Set($"applied_vs_raw_{suffix}", appliedRate / _results.Get($"raw_consume_per_s_{suffix}"));
         _results.Set($"durable_vs_naive_{suffix}", durableRate / _results.Get("naive_features_per_s"));
         _results.Set($"durable_vs_naive_parallel_{suffix}", durableRate / _results.Get("naive_parallel_features_per_s"));
-        var loads = await silo.MetricAsync(_http, "storage_account_loads_total");
+        var loads = await silo.MetricAsync(_http, "dynamodb_storage_account_loads_total");
         _results.Set($"cold_activations_per_s_{suffix}", loads / (applied.At - first).TotalSeconds);
-        _results.Set($"accounts_per_load_request_{suffix}", loads / await silo.MetricAsync(_http, "storage_account_load_requests_total"));
+        _results.Set($"accounts_per_load_request_{suffix}", loads / await silo.MetricAsync(_http, "dynamodb_storage_account_load_requests_total"));
         var deliveries = await silo.MetricAsync(_http, "ingest_deliveries_total");
         _results.Set($"deliveries_per_s_{suffix}", deliveries / (durableAt.At - first).TotalSeconds);
         _results.Set($"features_per_delivery_{suffix}", count / deliveries);
@@ -334,7 +334,7 @@ internal sealed class BenchSuite(BenchSettings settings)
     private async Task<(bool Done, DateTimeOffset At)> WaitUntilDurableAsync(SiloProcess silo, string topic, string group, string what) =>
         await Eventually.Until(
             async () => (Done: TopicReader.CommittedVersusEnd(topic, group, 8) is var o && o.Committed == o.End
-                               && await silo.MetricAsync(_http, "storage_dirty_namespaces") == 0, At: DateTimeOffset.UtcNow),
+                               && await silo.MetricAsync(_http, "dynamodb_storage_dirty_namespaces") == 0, At: DateTimeOffset.UtcNow),
             o => o.Done,
             Patience,
             what);
@@ -396,7 +396,7 @@ internal sealed class BenchSuite(BenchSettings settings)
             var first = DateTimeOffset.FromUnixTimeMilliseconds((long)firsts.Where(f => f > 0).Min());
             var durable = await Eventually.Until(
                 async () => (Done: TopicReader.CommittedVersusEnd(topic, group, 8) is var o && o.Committed == o.End
-                                   && await SumAsync(silos, "storage_dirty_namespaces") == 0, At: DateTimeOffset.UtcNow),
+                                   && await SumAsync(silos, "dynamodb_storage_dirty_namespaces") == 0, At: DateTimeOffset.UtcNow),
                 o => o.Done,
                 Patience,
                 "two silos: every feature durable and committed");
@@ -446,7 +446,7 @@ internal sealed class BenchSuite(BenchSettings settings)
         for (var i = 0; i < silos.Count; i++)
         {
             var text = await _http.GetStringAsync(new Uri(silos[i].BaseAddress, "/metrics"));
-            pulled[i] = text.Split('\n').Count(line => line.StartsWith("ingest_partition_lag{", StringComparison.Ordinal));
+            pulled[i] = PrometheusText.LabelValues(text, "kafka_stream_partition_lag", "partition").Count;
         }
 
         return pulled;

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using AccountMetadata.Grains;
 using Amazon.DynamoDBv2;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +19,8 @@ public static class DynamoDbAccountStorageServiceCollectionExtensions
     /// <see cref="IWriteBehindDurability"/> its grains wait on (and <see cref="IAccountLoadCoverage"/>). With an
     /// <see cref="IAccountNamespaceCatalog"/> in the container, accounts load by BatchGetItem over its namespaces. The
     /// DynamoDB client is the container's <see cref="IAmazonDynamoDB"/> when one is registered, otherwise one made from
-    /// <see cref="DynamoDbOptions"/>.
+    /// <see cref="DynamoDbOptions"/>. Its figures are instruments of meter <see cref="StorageMetrics.MeterName"/>, tagged
+    /// <c>provider</c> = <paramref name="name"/>.
     /// </summary>
     public static IServiceCollection AddDynamoDbAccountStorage(
         this IServiceCollection services, string name, Action<DynamoDbOptions> configure, Action<WriteBehindOptions>? configureWriteBehind = null)
@@ -35,14 +37,20 @@ public static class DynamoDbAccountStorageServiceCollectionExtensions
         services.TryAddSingleton(NameInterner.Shared);
         services.AddKeyedSingleton<IWriteBehindDurability>(name, (sp, key) => (IWriteBehindDurability)sp.GetRequiredKeyedService<IGrainStorage>(key));
         services.AddKeyedSingleton<IAccountLoadCoverage>(name, (sp, key) => (IAccountLoadCoverage)sp.GetRequiredKeyedService<IGrainStorage>(key));
-        return services.AddGrainStorage(name, static (sp, name) => new DynamoAccountStorage(
-            name,
-            sp.GetRequiredService<IAmazonDynamoDB>(),
-            sp.GetRequiredService<IOptionsMonitor<DynamoDbOptions>>().Get(name),
-            sp.GetRequiredService<IOptionsMonitor<WriteBehindOptions>>().Get(name),
-            new StorageMetrics(),
-            sp.GetRequiredService<NameInterner>(),
-            sp.GetService<IAccountNamespaceCatalog>(),
-            sp.GetRequiredService<ILogger<DynamoAccountStorage>>()));
+        return services.AddGrainStorage(name, static (sp, name) =>
+        {
+            var meters = sp.GetService<IMeterFactory>();
+            var storage = new DynamoAccountStorage(
+                name,
+                sp.GetRequiredService<IAmazonDynamoDB>(),
+                sp.GetRequiredService<IOptionsMonitor<DynamoDbOptions>>().Get(name),
+                sp.GetRequiredService<IOptionsMonitor<WriteBehindOptions>>().Get(name),
+                meters is null ? new StorageMetrics() : new StorageMetrics(meters.Create(StorageMetrics.MeterName), name),
+                sp.GetRequiredService<NameInterner>(),
+                sp.GetService<IAccountNamespaceCatalog>(),
+                sp.GetRequiredService<ILogger<DynamoAccountStorage>>());
+            storage.PublishGauges();
+            return storage;
+        });
     }
 }

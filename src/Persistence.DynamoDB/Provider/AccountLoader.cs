@@ -164,7 +164,7 @@ internal sealed class AccountLoader(IAmazonDynamoDB client, DynamoDbOptions opti
                 }
 
                 metrics.StateLoads.Increment();
-                metrics.LoadLatency.RecordSince(started);
+                metrics.LoadEnded(started);
                 load.Completion.TrySetResult(state);
             }
         }
@@ -264,7 +264,7 @@ internal sealed class AccountLoader(IAmazonDynamoDB client, DynamoDbOptions opti
         }
 
         metrics.StateLoads.Increment();
-        metrics.LoadLatency.RecordSince(started);
+        metrics.LoadEnded(started);
         return state;
     }
 

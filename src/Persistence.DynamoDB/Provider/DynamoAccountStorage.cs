@@ -1,3 +1,4 @@
+using AccountMetadata.Diagnostics;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -84,6 +85,22 @@ public sealed partial class DynamoAccountStorage(
 
             return oldest == long.MaxValue ? TimeSpan.Zero : Stopwatch.GetElapsedTime(oldest);
         }
+    }
+
+    /// <summary>The gauges next to <see cref="StorageMetrics"/>' counters, read when a collector asks.</summary>
+    internal void PublishGauges()
+    {
+        if (metrics.Meter is not { } meter)
+        {
+            return;
+        }
+
+        var tag = metrics.ProviderTag;
+        meter.Gauge("dynamodb.storage.dirty_namespaces", "{namespace}", "Namespaces waiting to be written.", () => DirtyNamespaces, tag);
+        meter.Gauge("dynamodb.storage.dirty", "By", "Estimated size of the items waiting to be written.", () => DirtyBytes, tag);
+        meter.Gauge("dynamodb.storage.oldest_dirty_age", "s", "Age of the longest-waiting dirty namespace.", () => OldestDirtyAge.TotalSeconds, tag);
+        meter.Gauge("dynamodb.storage.durable_watermark", "{write}", "Every write numbered up to this is durable.", () => DurableWatermark, tag);
+        meter.Gauge("dynamodb.storage.loads_waiting", "{account}", "Account loads waiting for a request slot.", () => LoadsWaiting, tag);
     }
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
@@ -273,7 +290,7 @@ public sealed partial class DynamoAccountStorage(
                     pending.Sort(static (a, b) => a.Entry.SinceTimestamp.CompareTo(b.Entry.SinceTimestamp));
                     await WriteAllAsync(pending, cancellationToken).ConfigureAwait(false);
                     metrics.Flushes.Increment();
-                    metrics.FlushLatency.RecordSince(started);
+                    metrics.FlushEnded(started);
                 }
             }
             finally

@@ -66,6 +66,11 @@ public static class SiloBuilderExtensions
             options => configuration.GetSection(WriteBehindOptions.SectionName).Bind(options));
         AddAccountStreams(silo, configuration);
         AddDashboard(silo, configuration, environment);
+        if (!string.IsNullOrWhiteSpace(configuration[SiloTelemetry.OtlpEndpointSetting]))
+        {
+            silo.AddActivityPropagation(); // grain calls become spans, exported with the traces
+        }
+
         return silo;
     }
 

@@ -1,4 +1,3 @@
-using AccountMetadata.Silo.Metrics;
 using AccountMetadata.Silo.Schemas;
 
 namespace AccountMetadata.Silo.Hosting;
@@ -16,7 +15,7 @@ public static class SiloEndpoints
                 ? Results.Ok(new HealthStatus("ready", UnusableSchemas(schemas)))
                 : Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: reason);
         });
-        endpoints.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Render(), PrometheusExporter.ContentType));
+        endpoints.MapPrometheusScrapingEndpoint("/metrics"); // OpenTelemetry's exporter: see SiloTelemetry
         return endpoints;
     }
 

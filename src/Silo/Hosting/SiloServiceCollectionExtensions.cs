@@ -34,8 +34,6 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<IAmazonDynamoDB>(sp => DynamoDbClientFactory.Create(sp.GetRequiredService<DynamoDbOptions>()));
         services.AddSingleton(sp => (DynamoAccountStorage)sp.GetRequiredKeyedService<IGrainStorage>(AccountGrain.StorageName));
         services.AddSingleton<OrleansActivationCounts>();
-        services.AddSingleton<PrometheusExporter>();
-        services.AddSingleton<HttpMetrics>();
         services.AddSingleton<PipelineSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<PipelineSampler>());
         services.AddSingleton<NamespaceSchemaRegistry>();

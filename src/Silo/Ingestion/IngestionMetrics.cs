@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using AccountMetadata.Diagnostics;
 using AccountMetadata.Grains;
 using AccountMetadata.Streaming.Kafka;
@@ -8,11 +9,36 @@ namespace AccountMetadata.Silo.Ingestion;
 /// <summary>
 /// What ingestion did on this silo, gathered in one place for the dashboard and /metrics: records read and set aside
 /// (the mapper), what the account grains living here did with their deliveries, and the partitions this silo pulls
-/// (the stream provider). A grain may live on another silo than the partition it is fed from.
+/// (the stream provider). A grain may live on another silo than the partition it is fed from. Published as
+/// OpenTelemetry instruments of <see cref="MeterName"/> (the provider's own figures are on its meter).
 /// </summary>
-public sealed class IngestionMetrics(AccountDeliveryMetrics grains, [FromKeyedServices(AccountStreams.ProviderName)] KafkaStreamStatistics kafka)
+public sealed class IngestionMetrics
 {
+    public const string MeterName = "AccountMetadata.Ingestion";
+
     private readonly StripedCounter[] _deadLettered = DeadLetterReasons.All.Select(_ => new StripedCounter()).ToArray();
+    private readonly AccountDeliveryMetrics grains;
+    private readonly KafkaStreamStatistics kafka;
+
+    public IngestionMetrics(AccountDeliveryMetrics grains, [FromKeyedServices(AccountStreams.ProviderName)] KafkaStreamStatistics kafka, IMeterFactory meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        this.grains = grains;
+        this.kafka = kafka;
+        var meter = meters.Create(MeterName);
+        meter.Counter("ingest.consumed", "{message}", "Messages consumed from the ingest topic.", Consumed);
+        meter.Counter("ingest.applied", "{feature}", "Features applied by the account grains of this silo.", Applied);
+        meter.Counter("ingest.ignored_older", "{feature}", "Features ignored because the stored one is newer.", IgnoredAsOlder);
+        meter.Counter("ingest.replayed", "{feature}", "Features applied that were already stored (redelivery after a crash or rebalance).", Replayed);
+        meter.Counter("ingest.erased", "{account}", "Erase commands applied.", Erased);
+        meter.Counter("ingest.deliveries", "{delivery}", "Stream deliveries to the account grains of this silo (one grain turn each).", Deliveries);
+        meter.Counter("ingest.redelivered", "{delivery}", "Deliveries applied again: the activation that applied them was gone before they were durable.", Redelivered);
+        meter.CreateObservableCounter("ingest.dead_lettered", () => DeadLetterReasons.All.Select(reason =>
+            new Measurement<long>(DeadLettered(reason).Value, new KeyValuePair<string, object?>("reason", DeadLetterReasons.Name(reason)))),
+            "{message}", "Messages sent to the dead-letter topic, by reason.");
+        meter.Gauge("ingest.first_message_unix_ms", unit: null, "When this silo consumed its first message (Unix time; 0: not yet).", () => FirstMessageAtUnixMs);
+        meter.Gauge("ingest.paused", "{silo}", "1 while backpressure pauses this silo's partitions.", () => IsPaused ? 1 : 0);
+    }
 
     /// <summary>Records read from the partitions this silo pulls.</summary>
     public StripedCounter Consumed { get; } = new();

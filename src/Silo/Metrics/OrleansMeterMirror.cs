@@ -27,11 +27,12 @@ public sealed class OrleansMeterMirror : IHostedService, IDisposable
     private readonly Lock _observing = new();
     private long _observedAt;
 
-    public OrleansMeterMirror()
+    /// <param name="meters">This silo's meter factory: only its Orleans meter is mirrored (listeners are process-wide).</param>
+    public OrleansMeterMirror(IMeterFactory meters)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == SourceMeterName)
+            if (instrument.Meter.Name == SourceMeterName && ReferenceEquals(instrument.Meter.Scope, meters))
             {
                 var value = _values.GetOrAdd(instrument, i => Publish(i));
                 listener.EnableMeasurementEvents(instrument, value);

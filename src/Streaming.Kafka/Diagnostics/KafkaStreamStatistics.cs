@@ -1,13 +1,17 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 
 namespace AccountMetadata.Streaming.Kafka;
 
 /// <summary>
 /// What one provider's receivers on this silo did, for dashboards and metrics (a keyed singleton under the provider's
-/// name). Counters only grow; partitions appear while this silo pulls them.
+/// name). Counters only grow; partitions appear while this silo pulls them. Given a meter, the figures are also
+/// OpenTelemetry instruments of <see cref="MeterName"/>, tagged <c>provider</c>, read only when collected.
 /// </summary>
 public sealed class KafkaStreamStatistics
 {
+    public const string MeterName = "AccountMetadata.Streaming.Kafka";
+
     private long _recordsRead;
     private long _deadLetters;
     private long _commits;
@@ -16,6 +20,28 @@ public sealed class KafkaStreamStatistics
     private long _reads;
     private long _uncommitted;
     private long _confirmationRetries;
+
+    public KafkaStreamStatistics()
+    {
+    }
+
+    public KafkaStreamStatistics(Meter meter, string providerName)
+    {
+        ArgumentNullException.ThrowIfNull(meter);
+        var provider = new KeyValuePair<string, object?>("provider", providerName);
+        meter.CreateObservableCounter("kafka.stream.records_read", () => new Measurement<long>(RecordsRead, provider), "{record}", "Records read from the partitions this silo pulls.");
+        meter.CreateObservableCounter("kafka.stream.reads", () => new Measurement<long>(Reads, provider), "{read}", "Reads of a partition that returned records.");
+        meter.CreateObservableCounter("kafka.stream.dead_letters", () => new Measurement<long>(DeadLetters, provider), "{record}", "Records set aside on the dead-letter topic (acknowledged by the broker).");
+        meter.CreateObservableCounter("kafka.stream.commits", () => new Measurement<long>(Commits, provider), "{commit}", "Offset commits.");
+        meter.CreateObservableCounter("kafka.stream.commit_failures", () => new Measurement<long>(CommitFailures, provider), "{commit}", "Offset commits that failed (the next one retries).");
+        meter.CreateObservableCounter("kafka.stream.delivery_failures", () => new Measurement<long>(DeliveryFailures, provider), "{delivery}", "Deliveries the pulling agent gave up on (handed out again, never skipped).");
+        meter.CreateObservableCounter("kafka.stream.confirmation_retries", () => new Measurement<long>(ConfirmationRetries, provider), "{confirmation}", "Delivery confirmations that failed and were tried again.");
+        meter.CreateObservableGauge("kafka.stream.uncommitted", () => new Measurement<long>(UncommittedRecords, provider), "{record}", "Records read and not yet committable (what a crash would replay).");
+        meter.CreateObservableGauge("kafka.stream.partition.lag", () => PerPartition(provider, p => p.Lag), "{record}", "Records between the position and the partition's end, per partition this silo pulls.");
+        meter.CreateObservableGauge("kafka.stream.partition.committed_offset", () => PerPartition(provider, p => p.CommittedOffset), "{offset}", "Last committed offset per partition (-1: none yet).");
+        meter.CreateObservableGauge("kafka.stream.partition.uncommitted", () => PerPartition(provider, p => p.UncommittedRecords), "{record}", "Records read per partition and not yet committable.");
+        meter.CreateObservableGauge("kafka.stream.partition.paused", () => PerPartition(provider, p => p.IsPaused ? 1 : 0), "{partition}", "1 while reading the partition is paused (backpressure).");
+    }
 
     public ConcurrentDictionary<int, KafkaPartitionStatus> Partitions { get; } = new();
 
@@ -83,4 +109,7 @@ public sealed class KafkaStreamStatistics
     public long ConfirmationRetries => Volatile.Read(ref _confirmationRetries);
 
     internal void ConfirmationRetried() => Interlocked.Increment(ref _confirmationRetries);
+
+    private IEnumerable<Measurement<long>> PerPartition(KeyValuePair<string, object?> provider, Func<KafkaPartitionStatus, long> figure) =>
+        Partitions.Values.Select(p => new Measurement<long>(figure(p), provider, new KeyValuePair<string, object?>("partition", p.Partition)));
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -28,7 +29,9 @@ public static class KafkaStreamSiloBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         builder.Services.AddOptions<KafkaStreamOptions>(name).Configure(configureOptions);
         builder.Services.AddKeyedSingleton<IKafkaMessageMapper, TMapper>(name);
-        builder.Services.AddKeyedSingleton<KafkaStreamStatistics>(name);
+        builder.Services.AddKeyedSingleton(name, (services, _) => services.GetService<IMeterFactory>() is { } meters
+            ? new KafkaStreamStatistics(meters.Create(KafkaStreamStatistics.MeterName), name)
+            : new KafkaStreamStatistics());
         builder.Services.AddKeyedSingleton(name, (services, _) => new KafkaStreamDrain(
             name,
             services.GetRequiredKeyedService<KafkaStreamStatistics>(name),

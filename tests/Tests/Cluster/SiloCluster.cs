@@ -86,7 +86,8 @@ internal sealed partial class SiloCluster : IDisposable
             try
             {
                 var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-                result.Add(PulledPartition().Matches(metrics).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToHashSet());
+                result.Add(PrometheusText.LabelValues(metrics, "kafka_stream_partition_committed_offset", "partition")
+                    .Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToHashSet());
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
             {
@@ -117,9 +118,7 @@ internal sealed partial class SiloCluster : IDisposable
         {
             using var http = new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
             var text = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-            sum += text.Split('\n')
-                .Where(line => line.StartsWith(metric + " ", StringComparison.Ordinal) || line.StartsWith(metric + "{", StringComparison.Ordinal))
-                .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+            sum += PrometheusText.Sum(text, metric);
         }
 
         return sum;
@@ -140,7 +139,4 @@ internal sealed partial class SiloCluster : IDisposable
             silo?.Dispose();
         }
     }
-
-    [GeneratedRegex("""^ingest_partition_committed_offset\{partition="(\d+)"\}""", RegexOptions.Multiline)]
-    private static partial Regex PulledPartition();
 }

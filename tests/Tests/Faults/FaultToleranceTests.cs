@@ -171,7 +171,7 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
 
             var consumedAtEnd = await silo.MetricAsync("ingest_consumed_total");
             var memoryDuring = silo.ResidentBytes();
-            var dirty = await silo.MetricAsync("storage_dirty_namespaces");
+            var dirty = await silo.MetricAsync("dynamodb_storage_dirty_namespaces");
             output.WriteLine($"{name} for {outage.Elapsed.TotalSeconds:0.0} s: readiness reported it: {notReady}; paused: {paused} " +
                 $"(consumed {consumedAtPause} -> {consumedAtEnd}); {reads} reads answered; dirty namespaces {dirty}; RSS {memoryBefore >> 20} -> {memoryDuring >> 20} MB");
             Assert.True(notReady, "readiness never reported the outage");

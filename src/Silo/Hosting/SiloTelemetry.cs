@@ -1,0 +1,58 @@
+using AccountMetadata.Persistence.DynamoDB;
+using AccountMetadata.Silo.Ingestion;
+using AccountMetadata.Silo.Metrics;
+using AccountMetadata.Streaming.Kafka;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace AccountMetadata.Silo.Hosting;
+
+/// <summary>
+/// OpenTelemetry: Orleans' meter, ASP.NET Core's (requests by route and status code), the .NET runtime's, and ours
+/// (ingestion, the Kafka stream provider, the DynamoDB storage), scraped at <c>/metrics</c> in Prometheus' format and
+/// sent over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the standard variable, which the exporter reads).
+/// Traces (Orleans' activity sources and ASP.NET Core) are only collected then: nobody would read them otherwise.
+/// </summary>
+public static class SiloTelemetry
+{
+    public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    private static readonly string[] Meters =
+    [
+        "Microsoft.Orleans",
+        IngestionMetrics.MeterName,
+        KafkaStreamStatistics.MeterName,
+        StorageMetrics.MeterName,
+    ];
+
+    public static IServiceCollection AddAccountMetadataTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointSetting]);
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("account-metadata"))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(Meters)
+                    .AddAspNetCoreInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0); // a scrape sees now
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+        if (otlp)
+        {
+            telemetry.WithTracing(tracing => tracing
+                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                .AddAspNetCoreInstrumentation()
+                .AddOtlpExporter());
+        }
+
+        services.AddSingleton<HttpMetrics>();
+        services.AddSingleton<HttpServerMetricsListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<HttpServerMetricsListener>());
+        return services;
+    }
+}

@@ -83,7 +83,15 @@ public static class AccountEndpoints
             return ApiProblems.InvalidAccountId(accountId);
         }
 
-        await ingress.PublishEraseAsync(accountId, context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            await ingress.PublishEraseAsync(accountId, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (IngestUnavailableException unavailable)
+        {
+            return ApiProblems.IngestUnavailable(context, unavailable);
+        }
+
         return TypedResults.Accepted($"/accounts/{accountId}", new EraseAccepted(accountId, "erase queued"));
     }
 

@@ -29,6 +29,16 @@ internal static class ApiProblems
     public static IResult TooLarge(long limit) => TypedResults.Problem(
         statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large", detail: $"The limit is {limit} bytes.");
 
+    /// <summary>503: nothing of the request is guaranteed stored; retrying it is safe (writes are last-writer-wins).</summary>
+    public static IResult IngestUnavailable(HttpContext context, IngestUnavailableException exception)
+    {
+        context.Response.Headers.RetryAfter = "2";
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Broker unavailable",
+            detail: $"The ingest topic did not take the write ({exception.Message}); nothing from this request is guaranteed stored. Retry shortly: writes are idempotent.");
+    }
+
     public static bool IsValid(string accountId) => Identifiers.IsValidAccountId(accountId);
 
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";

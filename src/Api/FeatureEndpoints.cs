@@ -85,7 +85,15 @@ public static class FeatureEndpoints
                     extensions: new Dictionary<string, object?> { ["errors"] = errors });
             }
 
-            await ingress.PublishAsync(messages, context.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                await ingress.PublishAsync(messages, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (IngestUnavailableException unavailable)
+            {
+                return ApiProblems.IngestUnavailable(context, unavailable);
+            }
+
             return TypedResults.Accepted((string?)null, new FeatureBatchAccepted(messages.Count));
         }
     }

@@ -9,7 +9,10 @@ public interface IFeatureIngress
     /// <summary>Checks one message in the ingest topic's shape; null when it would be applied, else why not.</summary>
     FeatureItemError? Validate(ReadOnlySpan<byte> message, out string? accountId);
 
-    /// <summary>Produces the messages keyed by account id; completes when the broker acknowledged every one.</summary>
+    /// <summary>
+    /// Produces the messages keyed by account id; completes when the broker acknowledged every one, or throws
+    /// <see cref="IngestUnavailableException"/> when the brokers cannot take them.
+    /// </summary>
     Task PublishAsync(IReadOnlyList<(string AccountId, byte[] Message)> messages, CancellationToken cancellationToken);
 
     /// <summary>Produces an erase command for the account, ordered with its features.</summary>

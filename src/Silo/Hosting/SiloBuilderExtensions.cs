@@ -4,6 +4,7 @@ using AccountMetadata.Persistence.DynamoDB;
 using AccountMetadata.Silo.Ingestion;
 using AccountMetadata.Silo.Kafka;
 using AccountMetadata.Silo.Metrics;
+using AccountMetadata.Silo.Pipeline;
 using Orleans.Dashboard;
 using AccountMetadata.Streaming.Kafka;
 using Orleans.Configuration;
@@ -120,6 +121,7 @@ public static class SiloBuilderExtensions
     {
         var hideTrace = configuration.GetValue("Dashboard:HideTrace", !DeploymentProfile.IsLocal(environment));
         silo.AddDashboard(options => options.HideTrace = hideTrace);
+        silo.AddGrainService<PipelineSiloService>(); // each silo's figures for the cluster-wide pipeline view
         silo.Services.AddSingleton<OrleansMeterMirror>();
         silo.Services.AddHostedService(sp => sp.GetRequiredService<OrleansMeterMirror>());
     }

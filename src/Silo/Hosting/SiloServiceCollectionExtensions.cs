@@ -36,6 +36,8 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<OrleansActivationCounts>();
         services.AddSingleton<PipelineSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<PipelineSampler>());
+        services.AddSingleton<IPipelineSiloServiceClient, PipelineSiloServiceClient>();
+        services.AddSingleton<ClusterPipeline>();
         services.AddSingleton<NamespaceSchemaRegistry>();
         services.AddSingleton<IAccountNamespaceCatalog>(sp => sp.GetRequiredService<NamespaceSchemaRegistry>()); // batched account loads
         services.AddSingleton<INamespaceSchemas, NamespaceSchemasAdapter>();

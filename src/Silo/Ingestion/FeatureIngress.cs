@@ -1,3 +1,4 @@
+using Confluent.Kafka;
 using AccountMetadata.Api;
 using AccountMetadata.Grains;
 using AccountMetadata.Silo.Schemas;
@@ -39,17 +40,33 @@ public sealed class FeatureIngress(IClusterClient cluster, NamespaceSchemaRegist
     public Task PublishAsync(IReadOnlyList<(string AccountId, byte[] Message)> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var deliveries = new Task[messages.Count];
-        for (var i = 0; i < messages.Count; i++)
+        return BrokerOutagesAsUnavailable(() =>
         {
-            deliveries[i] = StreamOf(messages[i].AccountId).OnNextAsync(messages[i].Message);
-        }
+            var deliveries = new Task[messages.Count];
+            for (var i = 0; i < messages.Count; i++)
+            {
+                deliveries[i] = StreamOf(messages[i].AccountId).OnNextAsync(messages[i].Message);
+            }
 
-        return Task.WhenAll(deliveries).WaitAsync(cancellationToken);
+            return Task.WhenAll(deliveries).WaitAsync(cancellationToken);
+        });
     }
 
     public Task PublishEraseAsync(string accountId, CancellationToken cancellationToken) =>
-        StreamOf(accountId).OnNextAsync(EraseCommand.Create(accountId)).WaitAsync(cancellationToken);
+        BrokerOutagesAsUnavailable(() => StreamOf(accountId).OnNextAsync(EraseCommand.Create(accountId)).WaitAsync(cancellationToken));
+
+    /// <summary>A broker that refused or did not acknowledge, at once or later: the API's 503, not an unexpected failure.</summary>
+    private static async Task BrokerOutagesAsUnavailable(Func<Task> produce)
+    {
+        try
+        {
+            await produce().ConfigureAwait(false);
+        }
+        catch (KafkaException kafka)
+        {
+            throw new IngestUnavailableException($"{kafka.Error.Code}: {kafka.Error.Reason}", kafka);
+        }
+    }
 
     private IAsyncStream<byte[]> StreamOf(string accountId) => Streams.GetStream<byte[]>(AccountStreamIds.For(accountId));
 }

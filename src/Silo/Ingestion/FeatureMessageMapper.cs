@@ -76,7 +76,7 @@ public sealed class FeatureMessageMapper(
                 return message;
             }
 
-            metrics.DeadLettered(refused.Reason).Increment();
+            metrics.SetAside(now, refused.Reason, refused.Detail, record.Partition.Value, record.Offset.Value, value);
             mapping.DeadLetter(record, DeadLetterEnvelope.Create(
                 refused.Reason, refused.Detail, record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key, value, now));
             return null;

@@ -78,5 +78,15 @@ public sealed class IngestionMetrics
 
     public StripedCounter DeadLettered(DeadLetterReason reason) => _deadLettered[(int)reason];
 
+    /// <summary>The last dead letters set aside here, newest first.</summary>
+    public RecentDeadLetters RecentDeadLetters { get; } = new();
+
+    /// <summary>Counts a dead letter under its reason and keeps it among the recent ones.</summary>
+    public void SetAside(DateTimeOffset at, DeadLetterReason reason, string detail, int partition, long offset, byte[]? value)
+    {
+        DeadLettered(reason).Increment();
+        RecentDeadLetters.Add(at, reason, detail, partition, offset, value);
+    }
+
     public long DeadLetteredTotal => _deadLettered.Sum(c => c.Value);
 }

@@ -19,10 +19,11 @@ public sealed class RejectedUpdatesTopic(KafkaOptions kafka, IngestionMetrics me
     {
         var reason = DeadLetterReasons.From(rejection.Reason);
         var key = Encoding.UTF8.GetBytes(accountId);
-        var envelope = DeadLetterEnvelope.Create(
-            reason, rejection.Detail, kafka.IngestTopic, origin.Partition, origin.Offset, key, FeatureMessageJson.Create(accountId, update), time.GetUtcNow());
+        var original = FeatureMessageJson.Create(accountId, update);
+        var at = time.GetUtcNow();
+        var envelope = DeadLetterEnvelope.Create(reason, rejection.Detail, kafka.IngestTopic, origin.Partition, origin.Offset, key, original, at);
         await _producer.Value.ProduceAsync(kafka.DeadLetterTopic, new Message<byte[]?, byte[]> { Key = key, Value = envelope }).ConfigureAwait(false);
-        metrics.DeadLettered(reason).Increment();
+        metrics.SetAside(at, reason, rejection.Detail, origin.Partition, origin.Offset, original);
     }
 
     public void Dispose()

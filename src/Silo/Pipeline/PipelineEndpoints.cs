@@ -34,7 +34,7 @@ public static class PipelineEndpoints
         var api = pipeline.MapGroup("/api");
 
         api.MapGet("/snapshot", (PipelineSampler sampler) => TypedResults.Json(sampler.Latest, PipelineJsonContext.Default.PipelineSnapshot));
-        api.MapGet("/history", (PipelineSampler sampler) => TypedResults.Json(sampler.History, PipelineJsonContext.Default.IReadOnlyListSeriesPoint));
+        api.MapGet("/cluster", async (ClusterPipeline cluster) => TypedResults.Bytes(await cluster.GatherJsonAsync().ConfigureAwait(false), "application/json"));
         api.MapGet("/logs", (PipelineLogBuffer logs, long? after, LogLevel? level) =>
             TypedResults.Json(logs.Since(after ?? -1, level ?? LogLevel.Information), PipelineJsonContext.Default.IReadOnlyListLogEntry));
         api.MapGet("/accounts/{accountId}", InspectAsync);

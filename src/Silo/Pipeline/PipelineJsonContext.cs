@@ -7,7 +7,6 @@ namespace AccountMetadata.Silo.Pipeline;
 /// <summary>Source-generated JSON for the pipeline view's API.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(PipelineSnapshot))]
-[JsonSerializable(typeof(IReadOnlyList<SeriesPoint>))]
 [JsonSerializable(typeof(IReadOnlyList<LogEntry>))]
 [JsonSerializable(typeof(AccountStateView))]
 internal sealed partial class PipelineJsonContext : JsonSerializerContext;

@@ -8,7 +8,8 @@ using AccountMetadata.Persistence.DynamoDB;
 namespace AccountMetadata.Silo.Pipeline;
 
 /// <summary>
-/// Samples every metric once per interval into a <see cref="PipelineSnapshot"/> and a five-minute history. The hot
+/// Samples this silo's figures once per interval into a <see cref="PipelineSnapshot"/> (the page keeps the history of
+/// the whole cluster's, see <see cref="ClusterPipeline"/>). The hot
 /// paths only bump striped counters and histogram cells; all arithmetic (rates, windowed percentiles) happens here,
 /// off the hot path.
 /// </summary>
@@ -19,33 +20,19 @@ public sealed class PipelineSampler(
     IngestionOptions ingestionOptions,
     KafkaOptions kafka,
     HttpMetrics http,
+    ILocalSiloDetails silo,
     TimeProvider time) : BackgroundService
 {
-    public const int HistoryLength = 300;
-
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private readonly DateTimeOffset _started = time.GetUtcNow();
     private readonly Dictionary<object, long> _lastCounts = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<LatencyHistogram, long[]> _lastHistograms = new(ReferenceEqualityComparer.Instance);
-    private readonly Queue<SeriesPoint> _history = new(HistoryLength);
-    private readonly Lock _historyGate = new();
     private long _lastTimestamp = Stopwatch.GetTimestamp();
     private TimeSpan _lastCpu = Process.GetCurrentProcess().TotalProcessorTime;
     private volatile PipelineSnapshot? _latest;
 
     /// <summary>The latest snapshot (taken on demand if the sampler has not run yet).</summary>
     public PipelineSnapshot Latest => _latest ?? Sample();
-
-    public IReadOnlyList<SeriesPoint> History
-    {
-        get
-        {
-            lock (_historyGate)
-            {
-                return [.. _history];
-            }
-        }
-    }
 
     /// <summary>Takes a sample now: rates cover the time since the previous one.</summary>
     public PipelineSnapshot Sample()
@@ -55,10 +42,9 @@ public sealed class PipelineSampler(
             var now = Stopwatch.GetTimestamp();
             var seconds = Math.Max(0.001, Stopwatch.GetElapsedTime(_lastTimestamp, now).TotalSeconds);
             _lastTimestamp = now;
-            var snapshot = new PipelineSnapshot(time.GetUtcNow(), SiloPanel(seconds), HttpPanel(seconds), GrainTypes(),
+            var snapshot = new PipelineSnapshot(time.GetUtcNow(), silo.SiloAddress.ToString(), SiloPanel(seconds), HttpPanel(seconds), GrainTypes(),
                 IngestionPanel(seconds), StoragePanel(seconds));
             _latest = snapshot;
-            Record(snapshot);
             return snapshot;
         }
     }
@@ -129,8 +115,10 @@ public sealed class PipelineSampler(
         var deadLetters = DeadLetterReasons.All.ToDictionary(DeadLetterReasons.Name, r => ingestion.DeadLettered(r).Value, StringComparer.Ordinal);
         var deadLettered = ingestion.DeadLetteredTotal;
         var deadLetteredRate = Rate("dead-lettered", deadLettered, seconds);
+        var now = time.GetUtcNow();
         var partitions = ingestion.Partitions.Values.OrderBy(p => p.Partition)
-            .Select(p => new PartitionPanel(p.Partition, p.Lag, p.Position, p.HighWatermark, p.CommittedOffset, p.CommittedAt, p.IsPaused))
+            .Select(p => new PartitionPanel(p.Partition, p.Lag, Seconds(p.LagTime(now)), p.Position, p.HighWatermark, p.CommittedOffset, p.CommittedAt,
+                Seconds(now - p.CommittedAt), p.UncommittedRecords, p.IsPaused, p.PauseReason))
             .ToList();
         return new IngestionPanel(
             ingestionOptions.Enabled,
@@ -149,14 +137,18 @@ public sealed class PipelineSampler(
             ingestion.PauseReason,
             partitions.Sum(p => p.Lag),
             ingestion.Deliveries.Value == 0 ? 0 : (double)ingestion.Applied.Value / ingestion.Deliveries.Value,
-            partitions);
+            partitions,
+            ingestion.RecentDeadLetters.Newest());
     }
+
+    private static double? Seconds(TimeSpan? span) => span is { } s ? Math.Round(Math.Max(0, s.TotalSeconds), 1) : null;
 
     private StoragePanel StoragePanel(double seconds)
     {
         var m = storage.Metrics;
         var writes = m.ItemWrites.Value;
         var (p50, p99) = Quantiles(m.FlushLatency);
+        var (loadP50, loadP99) = Quantiles(m.LoadLatency);
         return new StoragePanel(
             Rate(m.ItemWrites, seconds),
             Rate(m.WriteRequests, seconds),
@@ -173,23 +165,12 @@ public sealed class PipelineSampler(
             p50,
             p99,
             storage.DurableWatermark,
-            storage.LastSequence);
-    }
-
-    private void Record(PipelineSnapshot s)
-    {
-        var point = new SeriesPoint(s.At, s.Http.RequestsPerSecond, s.Http.P99Ms, s.Ingestion.ConsumedPerSecond,
-            s.Ingestion.AppliedPerSecond, s.Storage.ItemWritesPerSecond, s.Storage.DirtyNamespaces, s.Ingestion.TotalLag, s.Silo.CpuPercent,
-            s.Silo.GcHeapBytes, s.GrainTypes.Sum(t => t.Active));
-        lock (_historyGate)
-        {
-            if (_history.Count == HistoryLength)
-            {
-                _history.Dequeue();
-            }
-
-            _history.Enqueue(point);
-        }
+            storage.LastSequence,
+            Rate(m.StateLoads, seconds),
+            Rate(m.LoadRequests, seconds),
+            loadP50,
+            loadP99,
+            storage.LoadsWaiting);
     }
 
     /// <summary>Per-second rate of a counter since the previous sample; <paramref name="peek"/> leaves the baseline alone.</summary>

@@ -1,3 +1,5 @@
+using AccountMetadata.Silo.Ingestion;
+
 namespace AccountMetadata.Silo.Pipeline;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace AccountMetadata.Silo.Pipeline;
 /// </summary>
 public sealed record PipelineSnapshot(
     DateTimeOffset At,
+    string SiloAddress,
     SiloPanel Silo,
     HttpPanel Http,
     IReadOnlyList<GrainTypePanel> GrainTypes,
@@ -49,9 +52,25 @@ public sealed record IngestionPanel(
     string? PauseReason,
     long TotalLag,
     double FeaturesPerDelivery,
-    IReadOnlyList<PartitionPanel> Partitions);
+    IReadOnlyList<PartitionPanel> Partitions,
+    IReadOnlyList<DeadLetterSample> RecentDeadLetters);
 
-public sealed record PartitionPanel(int Partition, long Lag, long Position, long HighWatermark, long CommittedOffset, DateTimeOffset? LastCommitAt, bool Paused);
+/// <summary>
+/// One partition this silo pulls. <see cref="LagSeconds"/>: 0 when read to the end, else the time since it last was
+/// (null: not since this silo took it); <see cref="CommitAgeSeconds"/>: since the last commit (null: none yet).
+/// </summary>
+public sealed record PartitionPanel(
+    int Partition,
+    long Lag,
+    double? LagSeconds,
+    long Position,
+    long HighWatermark,
+    long CommittedOffset,
+    DateTimeOffset? LastCommitAt,
+    double? CommitAgeSeconds,
+    long Uncommitted,
+    bool Paused,
+    string? PauseReason);
 
 public sealed record StoragePanel(
     double ItemWritesPerSecond,
@@ -69,4 +88,9 @@ public sealed record StoragePanel(
     double FlushP50Ms,
     double FlushP99Ms,
     long DurableWatermark,
-    long LastSequence);
+    long LastSequence,
+    double AccountLoadsPerSecond,
+    double LoadRequestsPerSecond,
+    double LoadP50Ms,
+    double LoadP99Ms,
+    int LoadsWaiting);

@@ -20,6 +20,7 @@ public sealed class KafkaStreamStatistics
     private long _reads;
     private long _uncommitted;
     private long _confirmationRetries;
+    private long _produceRefused;
 
     public KafkaStreamStatistics()
     {
@@ -36,6 +37,7 @@ public sealed class KafkaStreamStatistics
         meter.CreateObservableCounter("kafka.stream.commit_failures", () => new Measurement<long>(CommitFailures, provider), "{commit}", "Offset commits that failed (the next one retries).");
         meter.CreateObservableCounter("kafka.stream.delivery_failures", () => new Measurement<long>(DeliveryFailures, provider), "{delivery}", "Deliveries the pulling agent gave up on (handed out again, never skipped).");
         meter.CreateObservableCounter("kafka.stream.confirmation_retries", () => new Measurement<long>(ConfirmationRetries, provider), "{confirmation}", "Delivery confirmations that failed and were tried again.");
+        meter.CreateObservableCounter("kafka.stream.writes_refused", () => new Measurement<long>(WritesRefused, provider), "{write}", "Writes refused at once because the brokers were known to be down.");
         meter.CreateObservableGauge("kafka.stream.uncommitted", () => new Measurement<long>(UncommittedRecords, provider), "{record}", "Records read and not yet committable (what a crash would replay).");
         meter.CreateObservableGauge("kafka.stream.partition.lag", () => PerPartition(provider, p => p.Lag), "{record}", "Records between the position and the partition's end, per partition this silo pulls.");
         meter.CreateObservableGauge("kafka.stream.partition.committed_offset", () => PerPartition(provider, p => p.CommittedOffset), "{offset}", "Last committed offset per partition (-1: none yet).");
@@ -109,6 +111,11 @@ public sealed class KafkaStreamStatistics
     public long ConfirmationRetries => Volatile.Read(ref _confirmationRetries);
 
     internal void ConfirmationRetried() => Interlocked.Increment(ref _confirmationRetries);
+
+    /// <summary>Writes refused without trying, the brokers being known to be down (<see cref="KafkaBrokerCircuit"/>).</summary>
+    public long WritesRefused => Volatile.Read(ref _produceRefused);
+
+    internal void WriteRefused() => Interlocked.Increment(ref _produceRefused);
 
     private IEnumerable<Measurement<long>> PerPartition(KeyValuePair<string, object?> provider, Func<KafkaPartitionStatus, long> figure) =>
         Partitions.Values.Select(p => new Measurement<long>(figure(p), provider, new KeyValuePair<string, object?>("partition", p.Partition)));

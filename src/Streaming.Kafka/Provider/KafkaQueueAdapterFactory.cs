@@ -26,6 +26,7 @@ public sealed partial class KafkaQueueAdapterFactory : IQueueAdapterFactory, IQu
     private readonly Lazy<KafkaQueueMapper> _queueMapper;
     private readonly Lazy<IProducer<byte[]?, byte[]>> _producer;
     private readonly Lazy<IProducer<byte[]?, byte[]>> _deadLetters;
+    private readonly CancellationTokenSource _stopping = new();
 
     public KafkaQueueAdapterFactory(
         string name,
@@ -50,8 +51,14 @@ public sealed partial class KafkaQueueAdapterFactory : IQueueAdapterFactory, IQu
         _loggers = loggers;
         _logger = loggers.CreateLogger<KafkaQueueAdapterFactory>();
         _failureHandler = new KafkaStreamFailureHandler(name, _logger);
-        _producer = new(() => new ProducerBuilder<byte[]?, byte[]>(options.Producer).Build());
-        _deadLetters = new(() => new ProducerBuilder<byte[]?, byte[]>(DeadLetterProducerConfig(options.Producer)).Build());
+        Circuit = new KafkaBrokerCircuit(time, BrokersAnswer, _stopping.Token);
+        _producer = new(() => new ProducerBuilder<byte[]?, byte[]>(options.Producer)
+            .SetErrorHandler((_, error) => Circuit.Failed(error.Code))
+            .SetLogHandler((_, message) => LogLibrdkafka(_logger, name, message.Facility, message.Message)) // not raw to stderr
+            .Build());
+        _deadLetters = new(() => new ProducerBuilder<byte[]?, byte[]>(DeadLetterProducerConfig(options.Producer))
+            .SetLogHandler((_, message) => LogLibrdkafka(_logger, name, message.Facility, message.Message))
+            .Build());
 
         // Not cached on failure: a topic created after the silo started is found on the next attempt.
         _queueMapper = new(() => new KafkaQueueMapper(name, PartitionCount()), LazyThreadSafetyMode.PublicationOnly);
@@ -73,6 +80,11 @@ public sealed partial class KafkaQueueAdapterFactory : IQueueAdapterFactory, IQu
     }
 
     internal KafkaStreamOptions Options { get; }
+
+    /// <summary>Whether the brokers are known to be down: writes then fail fast (see <see cref="KafkaBrokerCircuit"/>).</summary>
+    internal KafkaBrokerCircuit Circuit { get; }
+
+    internal KafkaStreamStatistics Statistics => _statistics;
 
     internal IKafkaMessageMapper Mapper { get; }
 
@@ -105,6 +117,8 @@ public sealed partial class KafkaQueueAdapterFactory : IQueueAdapterFactory, IQu
 
     public void Dispose()
     {
+        _stopping.Cancel();
+        _stopping.Dispose();
         foreach (var producer in new[] { _producer, _deadLetters })
         {
             if (producer.IsValueCreated)
@@ -113,6 +127,13 @@ public sealed partial class KafkaQueueAdapterFactory : IQueueAdapterFactory, IQu
                 producer.Value.Dispose();
             }
         }
+    }
+
+    /// <summary>The circuit's probe: a broker answers a metadata request for the topic (through the producer's connections).</summary>
+    private bool BrokersAnswer()
+    {
+        using var admin = new DependentAdminClientBuilder(_producer.Value.Handle).Build();
+        return admin.GetMetadata(Options.Topic, KafkaBrokerCircuit.ProbeInterval).Brokers.Count > 0;
     }
 
     private int PartitionCount()
@@ -154,4 +175,7 @@ public sealed partial class KafkaQueueAdapterFactory : IQueueAdapterFactory, IQu
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream provider {Provider}: topic {Topic} has {Partitions} partitions, one queue each")]
     private static partial void LogPartitions(ILogger logger, string provider, string topic, int partitions);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stream provider {Provider}: librdkafka producer {Facility}: {Message}")]
+    private static partial void LogLibrdkafka(ILogger logger, string provider, string facility, string message);
 }

@@ -25,6 +25,11 @@ internal sealed partial class KafkaQueueAdapterReceiver(
 {
     private static readonly IList<IBatchContainer> Nothing = Array.Empty<IBatchContainer>();
     private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PositionRetryInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ErrorLogInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long one read may wait for the committed offset (it blocks that read of the agent).</summary>
+    private static readonly TimeSpan PositionTimeout = TimeSpan.FromSeconds(2);
 
     private readonly List<ConsumeResult<byte[]?, byte[]?>> _records = new(options.MaxMessagesPerRead);
     private readonly KafkaReadMapping _mapping = new();
@@ -36,8 +41,15 @@ internal sealed partial class KafkaQueueAdapterReceiver(
     private Task _commit = Task.CompletedTask;
     private long _committedOffset = -1;
     private DateTimeOffset? _committedAt;
+    private DateTimeOffset? _caughtUpAt;
     private long _lastCommitStarted;
     private long _lastStatus;
+    private bool _positioned;
+    private Confluent.Kafka.ErrorCode _lastErrorCode;
+    private long _lastErrorLogged;
+    private int _suppressedErrors;
+    private long _lastPositionAttempt;
+    private Offset _resetOffset = Offset.Beginning;
 
     public Task Initialize(TimeSpan timeout)
     {
@@ -53,11 +65,12 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         config.FetchWaitMaxMs ??= 25;                // ...that still keep records flowing within tens of ms
         config.MaxPartitionFetchBytes ??= 4 * 1024 * 1024;
         config.QueuedMaxMessagesKbytes ??= 16 * 1024; // per partition: a silo may pull many
+        _resetOffset = config.AutoOffsetReset == AutoOffsetReset.Latest ? Offset.End : Offset.Beginning;
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
-            .SetErrorHandler((_, error) => LogKafkaError(logger, providerName, session.Partition, error.Code, error.Reason))
+            .SetErrorHandler((_, error) => KafkaError(error.Code, error.Reason))
+            .SetLogHandler((_, message) => LogLibrdkafka(logger, providerName, session.Partition, message.Facility, message.Message)) // not raw to stderr
             .Build();
-        _consumer.Assign(new TopicPartitionOffset(_partition, Offset.Stored));
-        LogStarted(logger, providerName, options.Topic, session.Partition, options.ConsumerGroup);
+        TryPosition(_consumer); // usually done here; otherwise the next reads try again
         return Task.CompletedTask;
     }
 
@@ -67,6 +80,11 @@ internal sealed partial class KafkaQueueAdapterReceiver(
     {
         var consumer = _consumer;
         if (consumer is null)
+        {
+            return Task.FromResult(Nothing);
+        }
+
+        if (!_positioned && !TryPosition(consumer))
         {
             return Task.FromResult(Nothing);
         }
@@ -95,7 +113,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
             catch (ConsumeException exception)
             {
                 // Transient (leader moving, topic being created): librdkafka recovers by itself; keep what was read.
-                LogKafkaError(logger, providerName, session.Partition, exception.Error.Code, exception.Error.Reason);
+                KafkaError(exception.Error.Code, exception.Error.Reason);
             }
 
             return Task.FromResult(_records.Count == 0 ? Nothing : (IList<IBatchContainer>)MapRead(consumer));
@@ -289,6 +307,62 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         }
     }
 
+    /// <summary>
+    /// Assigns the partition at the group's committed offset, fetched here rather than left to librdkafka
+    /// (<see cref="Offset.Stored"/>): when its own fetch fails (a group coordinator not ready yet, as on a new group or
+    /// a broker just restarted: "Not coordinator"), librdkafka reports it and never starts the partition, which then
+    /// stays unread for good. Fetched at most once a second until it succeeds; no committed offset means the consumer
+    /// configuration's <c>auto.offset.reset</c>.
+    /// </summary>
+    private bool TryPosition(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        if (_lastPositionAttempt != 0 && Stopwatch.GetElapsedTime(_lastPositionAttempt) < PositionRetryInterval)
+        {
+            return false;
+        }
+
+        _lastPositionAttempt = Stopwatch.GetTimestamp();
+        try
+        {
+            // Throws (a KafkaException) on any error, the partition's own included.
+            var committed = consumer.Committed([_partition], PositionTimeout).Single();
+            var start = committed.Offset.IsSpecial ? _resetOffset : committed.Offset;
+            if (!committed.Offset.IsSpecial)
+            {
+                Volatile.Write(ref _committedOffset, committed.Offset.Value);
+            }
+
+            consumer.Assign(new TopicPartitionOffset(_partition, start));
+            _positioned = true;
+            LogStarted(logger, providerName, options.Topic, session.Partition, options.ConsumerGroup, start);
+            return true;
+        }
+        catch (KafkaException exception)
+        {
+            KafkaError(exception.Error.Code, exception.Error.Reason);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Logs a client error, but the same error at most once per <see cref="ErrorLogInterval"/>: while a broker is down
+    /// librdkafka reports every reconnection attempt of every partition's consumer.
+    /// </summary>
+    private void KafkaError(Confluent.Kafka.ErrorCode code, string reason)
+    {
+        lock (_records) // any lock of this receiver's; errors come from librdkafka's threads and the agent's
+        {
+            if (code == _lastErrorCode && Stopwatch.GetElapsedTime(_lastErrorLogged) < ErrorLogInterval)
+            {
+                _suppressedErrors++;
+                return;
+            }
+
+            LogKafkaError(logger, providerName, session.Partition, code, reason, _suppressedErrors);
+            (_lastErrorCode, _lastErrorLogged, _suppressedErrors) = (code, Stopwatch.GetTimestamp(), 0);
+        }
+    }
+
     private void RefreshStatus(IConsumer<byte[]?, byte[]?> consumer)
     {
         if (Stopwatch.GetElapsedTime(_lastStatus) < StatusInterval)
@@ -299,24 +373,37 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         _lastStatus = Stopwatch.GetTimestamp();
         var position = consumer.Position(_partition);
         var watermarks = consumer.GetWatermarkOffsets(_partition);
-        statistics.Partitions[session.Partition] = new KafkaPartitionStatus(
+        var status = new KafkaPartitionStatus(
             session.Partition,
             position.IsSpecial ? -1 : position.Value,
             watermarks.High.IsSpecial ? -1 : watermarks.High.Value,
             Volatile.Read(ref _committedOffset),
             _committedAt,
             session.Progress.UncommittedRecords,
-            session.PauseReason);
+            session.PauseReason,
+            _caughtUpAt);
+        if (status.Lag == 0)
+        {
+            // Record timestamps would give the lag in time, but the 0.9 message format has none: the time since this
+            // partition was last read to its end bounds the age of its oldest unread record instead.
+            _caughtUpAt = time.GetUtcNow();
+            status = status with { CaughtUpAt = _caughtUpAt };
+        }
+
+        statistics.Partitions[session.Partition] = status;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stream provider {Provider}: pulling {Topic} partition {Partition} from the offset group {Group} committed")]
-    private static partial void LogStarted(ILogger logger, string provider, string topic, int partition, string group);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream provider {Provider}: pulling {Topic} partition {Partition} from the offset group {Group} committed ({Offset})")]
+    private static partial void LogStarted(ILogger logger, string provider, string topic, int partition, string group, Offset offset);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream provider {Provider}: stopped pulling partition {Partition}; committed up to {Offset}, {Uncommitted} records left to its next owner")]
     private static partial void LogStopped(ILogger logger, string provider, int partition, long offset, long uncommitted);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream provider {Provider}, partition {Partition}: Kafka {Code} {Reason}")]
-    private static partial void LogKafkaError(ILogger logger, string provider, int partition, Confluent.Kafka.ErrorCode code, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream provider {Provider}, partition {Partition}: Kafka {Code} {Reason} (the same error {Suppressed} more times since it was last logged)")]
+    private static partial void LogKafkaError(ILogger logger, string provider, int partition, Confluent.Kafka.ErrorCode code, string reason, int suppressed);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stream provider {Provider}, partition {Partition}: librdkafka {Facility}: {Message}")]
+    private static partial void LogLibrdkafka(ILogger logger, string provider, int partition, string facility, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stream provider {Provider}, partition {Partition}: committing offset {Offset} failed ({Reason}); the next commit retries it")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, string provider, int partition, long offset, string reason);

@@ -28,6 +28,7 @@ public sealed class KafkaStreamClusterTests(ITestOutputHelper output)
             Patience,
             "8 partitions spread over 3 silos, at least 2 each");
         output.WriteLine("partitions: " + string.Join(" | ", (await cluster.PartitionsAsync()).Select(p => string.Join(",", p.Order()))));
+        await AssertThePipelineViewShowsEverySiloAndOwnerAsync(cluster);
 
         // A feature store whose client does not partition by key (kcat's default): each version of each feature on a
         // random partition, in shuffled order, so several silos deliver one account's versions concurrently.
@@ -71,6 +72,29 @@ public sealed class KafkaStreamClusterTests(ITestOutputHelper output)
 
             Assert.Single(answers.Distinct(StringComparer.Ordinal));
         }
+    }
+
+    /// <summary>
+    /// Any silo's pipeline view gathers every silo (its grain-service fan-out): three silos, and each partition once,
+    /// under the silo that pulls it.
+    /// </summary>
+    private static async Task AssertThePipelineViewShowsEverySiloAndOwnerAsync(SiloCluster cluster)
+    {
+        using var http = new HttpClient { BaseAddress = cluster.Silos[^1].BaseAddress };
+        http.DefaultRequestHeaders.Add("X-Api-Key", "local-admin-key");
+        using var view = await Eventually.Until(
+            async () => (await http.GetFromJsonAsync<JsonDocument>("/pipeline/api/cluster"))!,
+            v => v.RootElement.GetProperty("silos").EnumerateArray().Sum(s => s.TryGetProperty("ingestion", out var i) ? i.GetProperty("partitions").GetArrayLength() : 0)
+                 == SiloCluster.Partitions,
+            Patience,
+            "every partition in the cluster view");
+        var silos = view.RootElement.GetProperty("silos").EnumerateArray().ToList();
+        Assert.Equal(3, silos.Count);
+        Assert.All(silos, s => Assert.False(s.TryGetProperty("error", out _)));
+        var owners = silos.SelectMany(s => s.GetProperty("ingestion").GetProperty("partitions").EnumerateArray()
+            .Select(p => (Partition: p.GetProperty("partition").GetInt32(), Owner: s.GetProperty("siloAddress").GetString()))).ToList();
+        Assert.Equal(Enumerable.Range(0, SiloCluster.Partitions), owners.Select(o => o.Partition).Order());
+        Assert.Equal(3, owners.Select(o => o.Owner).Distinct().Count());
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class AccessTests : IAsyncLifetime
         { "DELETE", "/accounts/acc-1", null, Write },
         { "PUT", "/namespaces/access_check/schema", """{"type":"object"}""", Admin },
         { "GET", "/pipeline/api/snapshot", null, Admin },
-        { "GET", "/pipeline/api/history", null, Admin },
+        { "GET", "/pipeline/api/cluster", null, Admin },
         { "GET", "/pipeline/api/logs", null, Admin },
         { "GET", "/pipeline/api/accounts/acc-1", null, Admin },
         { "GET", "/dashboard/DashboardCounters", null, Admin },

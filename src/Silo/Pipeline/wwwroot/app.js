@@ -1,4 +1,5 @@
-// The pipeline view: polls /pipeline/api once a second and renders it (the session cookie from /signin goes along). No framework, no CDN: plain DOM and SVG.
+// The pipeline view: polls /pipeline/api/cluster (every silo's figures) once a second and renders it; the session
+// cookie from /signin goes along. No framework, no CDN: plain DOM and SVG.
 "use strict";
 
 const state = { lastLog: -1 };
@@ -39,71 +40,122 @@ function rows(tableId, data, cells) {
   }));
 }
 
-function render(s) {
-  $("silo-name").textContent = `${s.silo.host} · pid ${s.silo.processId}`;
-  cards("silo-cards", [
-    ["uptime", fmt.duration(s.silo.uptimeSeconds)], ["CPU", `${fmt.n(s.silo.cpuPercent)} %`, s.silo.cpuPercent > 85 ? "warn" : ""],
-    ["working set", fmt.bytes(s.silo.workingSetBytes)], ["GC heap", fmt.bytes(s.silo.gcHeapBytes)],
-    ["GC gen0/1/2", `${s.silo.gen0Collections}/${s.silo.gen1Collections}/${s.silo.gen2Collections}`], ["GC pause", `${fmt.n(s.silo.gcPauseTimePercent)} %`],
-    ["threads", fmt.n(s.silo.threadPoolThreads)], ["work queued", fmt.n(s.silo.threadPoolQueueLength)], ["cores", s.silo.cores],
-  ]);
-  cards("http-cards", [
-    ["requests/s", fmt.n(s.http.requestsPerSecond)], ["p50 ms", fmt.ms(s.http.p50Ms)], ["p99 ms", fmt.ms(s.http.p99Ms), s.http.p99Ms > 10 ? "warn" : ""],
-    ["4xx/s", fmt.n(s.http.clientErrorsPerSecond)], ["5xx/s", fmt.n(s.http.serverErrorsPerSecond), s.http.serverErrorsPerSecond > 0 ? "bad" : ""],
-    ["requests", fmt.n(s.http.requestsTotal)],
-  ]);
-  rows("grain-types", s.grainTypes, (t) => [t.type, fmt.n(t.active)]);
+const sum = (items, pick) => items.reduce((total, item) => total + (pick(item) ?? 0), 0);
+const short = (silo) => silo.replace(/^S/, "").split(/[:@]/).slice(0, 2).join(":"); // host:port, without the generation
+const seconds = (s) => s === null || s === undefined ? "—" : `${fmt.n(s)} s`;
 
-  const i = s.ingestion;
-  $("ingestion-source").textContent = i.enabled ? `${i.topic} · group ${i.consumerGroup}` : "disabled";
+// One cluster answer: every silo's snapshot (or the error that silo gave).
+function render(cluster) {
+  const silos = cluster.silos.filter((s) => !s.error);
+  $("cluster-name").textContent = `${cluster.silos.length} silo${cluster.silos.length === 1 ? "" : "s"} · served by ${short(cluster.servedBy)}`;
+  const body = document.querySelector("#silos tbody");
+  body.replaceChildren(...cluster.silos.map((s) => {
+    const tr = document.createElement("tr");
+    const cells = s.error ? [short(s.siloAddress), `no answer: ${s.error}`] : [
+      short(s.siloAddress), `${s.silo.host} · ${s.silo.processId}`, fmt.duration(s.silo.uptimeSeconds), fmt.n(s.silo.cpuPercent),
+      fmt.bytes(s.silo.workingSetBytes), fmt.bytes(s.silo.gcHeapBytes), fmt.n(s.http.requestsPerSecond), fmt.ms(s.http.p99Ms),
+      fmt.n(s.http.serverErrorsPerSecond), fmt.n(sum(s.grainTypes.filter((t) => t.type === "AccountGrain"), (t) => t.active)),
+      s.ingestion.partitions.map((p) => p.partition).join(" "),
+    ];
+    for (const cell of cells) { const td = document.createElement("td"); td.textContent = cell; tr.appendChild(td); }
+    if (s.error) { tr.className = "bad"; tr.lastChild.colSpan = 10; }
+    return tr;
+  }));
+
+  const first = silos[0]?.ingestion;
+  $("ingestion-source").textContent = first ? `${first.topic} · group ${first.consumerGroup}` : "";
+  const partitions = silos.flatMap((s) => s.ingestion.partitions.map((p) => ({ ...p, owner: short(s.siloAddress) }))).sort((a, b) => a.partition - b.partition);
+  const applied = sum(silos, (s) => s.ingestion.appliedTotal), deliveries = sum(silos, (s) => s.ingestion.featuresPerDelivery ? s.ingestion.appliedTotal / s.ingestion.featuresPerDelivery : 0);
+  const lagSeconds = Math.max(0, ...partitions.map((p) => p.lagSeconds ?? 0));
+  const paused = partitions.filter((p) => p.paused);
   cards("ingestion-cards", [
-    ["consumed/s", fmt.n(i.consumedPerSecond)], ["applied/s", fmt.n(i.appliedPerSecond)], ["ignored older/s", fmt.n(i.ignoredAsOlderPerSecond)],
-    ["dead letters/s", fmt.n(i.deadLetteredPerSecond), i.deadLetteredPerSecond > 0 ? "warn" : ""], ["lag", fmt.n(i.totalLag), i.totalLag > 100000 ? "warn" : ""],
-    ["state", i.paused ? "paused" : "flowing", i.paused ? "warn" : ""], ["consumed", fmt.n(i.consumedTotal)], ["applied", fmt.n(i.appliedTotal)],
-    ["ignored older", fmt.n(i.ignoredAsOlderTotal)], ["erased", fmt.n(i.erasedTotal)], ["features/delivery", fmt.n(i.featuresPerDelivery)],
+    ["consumed/s", fmt.n(sum(silos, (s) => s.ingestion.consumedPerSecond))], ["applied/s", fmt.n(sum(silos, (s) => s.ingestion.appliedPerSecond))],
+    ["ignored older/s", fmt.n(sum(silos, (s) => s.ingestion.ignoredAsOlderPerSecond))],
+    ["dead letters/s", fmt.n(sum(silos, (s) => s.ingestion.deadLetteredPerSecond)), sum(silos, (s) => s.ingestion.deadLetteredPerSecond) > 0 ? "warn" : ""],
+    ["lag", fmt.n(sum(partitions, (p) => p.lag)), sum(partitions, (p) => p.lag) > 100000 ? "warn" : ""], ["behind for", seconds(lagSeconds), lagSeconds > 30 ? "warn" : ""],
+    ["paused partitions", `${paused.length} / ${partitions.length}`, paused.length ? "warn" : ""], ["consumed", fmt.n(sum(silos, (s) => s.ingestion.consumedTotal))],
+    ["applied", fmt.n(applied)], ["ignored older", fmt.n(sum(silos, (s) => s.ingestion.ignoredAsOlderTotal))], ["erased", fmt.n(sum(silos, (s) => s.ingestion.erasedTotal))],
+    ["features/delivery", fmt.n(deliveries ? applied / deliveries : 0)],
   ]);
-  rows("dead-letters", Object.entries(i.deadLettersByReason).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]), ([reason, n]) => [reason, fmt.n(n)]);
-  rows("partitions", i.partitions, (p) => [p.partition, fmt.n(p.lag), p.position < 0 ? "—" : fmt.n(p.position), p.highWatermark < 0 ? "—" : fmt.n(p.highWatermark), p.committedOffset < 0 ? "—" : fmt.n(p.committedOffset), fmt.time(p.lastCommitAt), p.paused ? "paused" : "flowing"]);
+  rows("partitions", partitions, (p) => [p.partition, p.owner, fmt.n(p.lag), seconds(p.lagSeconds), p.position < 0 ? "—" : fmt.n(p.position),
+    p.highWatermark < 0 ? "—" : fmt.n(p.highWatermark), p.committedOffset < 0 ? "—" : fmt.n(p.committedOffset), seconds(p.commitAgeSeconds),
+    fmt.n(p.uncommitted), p.paused ? `paused: ${p.pauseReason}` : "flowing"]);
 
-  const st = s.storage;
+  const byReason = {};
+  for (const s of silos) for (const [reason, n] of Object.entries(s.ingestion.deadLettersByReason)) byReason[reason] = (byReason[reason] ?? 0) + n;
+  rows("dead-letters", Object.entries(byReason).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]), ([reason, n]) => [reason, fmt.n(n)]);
+  const recent = silos.flatMap((s) => s.ingestion.recentDeadLetters).sort((a, b) => new Date(b.at) - new Date(a.at)).slice(0, 50);
+  rows("recent-dead-letters", recent, (d) => [fmt.time(d.at), d.reason, d.partition, fmt.n(d.offset), d.detail, d.valueStart]);
+
+  const writes = sum(silos, (s) => s.storage.itemWritesTotal);
+  const conflicts = sum(silos, (s) => s.storage.conflictsTotal), failed = sum(silos, (s) => s.storage.failedBatchesTotal);
+  const oldest = Math.max(0, ...silos.map((s) => s.storage.oldestDirtySeconds));
   cards("storage-cards", [
-    ["item writes/s", fmt.n(st.itemWritesPerSecond)], ["features / item write", fmt.n(st.featuresPerItemWrite)], ["changes / item write", fmt.n(st.changesPerItemWrite)],
-    ["write requests/s", fmt.n(st.writeRequestsPerSecond)], ["dirty namespaces", fmt.n(st.dirtyNamespaces), st.dirtyNamespaces > 100000 ? "warn" : ""],
-    ["dirty bytes", fmt.bytes(st.dirtyBytes)], ["oldest unflushed", `${fmt.n(st.oldestDirtySeconds)} s`, st.oldestDirtySeconds > 5 ? "warn" : ""],
-    ["flush p50 ms", fmt.ms(st.flushP50Ms)], ["flush p99 ms", fmt.ms(st.flushP99Ms)], ["retried writes", fmt.n(st.retriedWritesTotal)], ["conflicts merged", fmt.n(st.conflictsTotal), st.conflictsTotal > 0 ? "warn" : ""],
-    ["throttles", fmt.n(st.throttlesTotal), st.throttlesTotal > 0 ? "warn" : ""], ["failed batches", fmt.n(st.failedBatchesTotal), st.failedBatchesTotal > 0 ? "bad" : ""],
-    ["item writes", fmt.n(st.itemWritesTotal)], ["durable up to", `${fmt.n(st.durableWatermark)} / ${fmt.n(st.lastSequence)}`],
+    ["item writes/s", fmt.n(sum(silos, (s) => s.storage.itemWritesPerSecond))], ["features / item write", fmt.n(writes ? applied / writes : 0)],
+    ["dirty namespaces", fmt.n(sum(silos, (s) => s.storage.dirtyNamespaces))], ["dirty bytes", fmt.bytes(sum(silos, (s) => s.storage.dirtyBytes))],
+    ["oldest unflushed", `${fmt.n(oldest)} s`, oldest > 5 ? "warn" : ""], ["account loads/s", fmt.n(sum(silos, (s) => s.storage.accountLoadsPerSecond))],
+    ["conflicts merged", fmt.n(conflicts), conflicts > 0 ? "warn" : ""], ["retried writes", fmt.n(sum(silos, (s) => s.storage.retriedWritesTotal))],
+    ["throttles", fmt.n(sum(silos, (s) => s.storage.throttlesTotal))], ["failed batches", fmt.n(failed), failed > 0 ? "bad" : ""], ["item writes", fmt.n(writes)],
   ]);
+  rows("storage-silos", silos, (s) => [short(s.siloAddress), fmt.n(s.storage.itemWritesPerSecond), fmt.n(s.storage.featuresPerItemWrite),
+    fmt.n(s.storage.dirtyNamespaces), fmt.bytes(s.storage.dirtyBytes), `${fmt.n(s.storage.oldestDirtySeconds)} s`,
+    `${fmt.ms(s.storage.flushP50Ms)} / ${fmt.ms(s.storage.flushP99Ms)}`, fmt.n(s.storage.conflictsTotal), fmt.n(s.storage.retriedWritesTotal),
+    `${fmt.n(s.storage.durableWatermark)} / ${fmt.n(s.storage.lastSequence)}`, fmt.n(s.storage.accountLoadsPerSecond),
+    `${fmt.ms(s.storage.loadP50Ms)} / ${fmt.ms(s.storage.loadP99Ms)}`, fmt.n(s.storage.loadsWaiting)]);
+
+  record(cluster.at, silos, partitions);
 }
 
+// Cluster-wide series, gathered by this page once a second (the last five minutes).
+const history = [];
 const series = [
-  ["API requests/s", (p) => p.requestsPerSecond], ["API p99 ms", (p) => p.httpP99Ms],
-  ["consumed/s", (p) => p.consumedPerSecond], ["applied features/s", (p) => p.appliedPerSecond], ["item writes/s", (p) => p.itemWritesPerSecond],
-  ["dirty namespaces", (p) => p.dirtyNamespaces], ["consumer lag", (p) => p.totalLag], ["CPU %", (p) => p.cpuPercent],
-  ["GC heap MiB", (p) => p.gcHeapBytes / 1048576], ["active grains", (p) => p.activeGrains],
+  ["consumed/s", (p) => p.consumed], ["applied features/s", (p) => p.applied], ["dead letters/s", (p) => p.deadLetters],
+  ["consumer lag", (p) => p.lag], ["item writes/s", (p) => p.itemWrites], ["dirty namespaces", (p) => p.dirty],
+  ["account loads/s", (p) => p.loads], ["API requests/s", (p) => p.requests], ["API p99 ms (worst silo)", (p) => p.p99],
 ];
 
-function charts(points) {
+function record(at, silos, partitions) {
+  history.push({
+    at: new Date(at), consumed: sum(silos, (s) => s.ingestion.consumedPerSecond), applied: sum(silos, (s) => s.ingestion.appliedPerSecond),
+    deadLetters: sum(silos, (s) => s.ingestion.deadLetteredPerSecond), lag: sum(partitions, (p) => p.lag), itemWrites: sum(silos, (s) => s.storage.itemWritesPerSecond),
+    dirty: sum(silos, (s) => s.storage.dirtyNamespaces), loads: sum(silos, (s) => s.storage.accountLoadsPerSecond),
+    requests: sum(silos, (s) => s.http.requestsPerSecond), p99: Math.max(0, ...silos.map((s) => s.http.p99Ms)),
+  });
+  while (history.length > 300) history.shift();
+  charts();
+}
+
+// Each chart: the series as a line, a y axis (0 and its maximum) and a time axis (first, middle and last point).
+function charts() {
   const grid = $("chart-grid");
+  const [w, h, left, bottom] = [320, 90, 44, 16];
   if (!grid.children.length) {
     for (const [label] of series) {
       const chart = document.createElement("div");
       chart.className = "chart";
-      chart.innerHTML = `<div class="label"><span></span><b></b></div><svg viewBox="0 0 300 56" preserveAspectRatio="none"><polygon/><polyline/></svg>`;
+      chart.innerHTML = `<div class="label"><span></span><b></b></div><svg viewBox="0 0 ${w} ${h}">
+        <line class="axis" x1="${left}" y1="2" x2="${left}" y2="${h - bottom}"/><line class="axis" x1="${left}" y1="${h - bottom}" x2="${w}" y2="${h - bottom}"/>
+        <text class="ymax" x="${left - 4}" y="10" text-anchor="end"></text><text x="${left - 4}" y="${h - bottom}" text-anchor="end">0</text>
+        <text class="t0" x="${left}" y="${h - 3}"></text><text class="t1" x="${(left + w) / 2}" y="${h - 3}" text-anchor="middle"></text><text class="t2" x="${w}" y="${h - 3}" text-anchor="end"></text>
+        <polyline/></svg>`;
       chart.querySelector("span").textContent = label;
       grid.appendChild(chart);
     }
   }
 
+  const time = (p) => p ? p.at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" }) : "";
   series.forEach(([, pick], index) => {
     const chart = grid.children[index];
-    const values = points.map(pick);
+    const values = history.map(pick);
     const max = Math.max(1e-9, ...values);
-    const step = 300 / Math.max(1, 299);
-    const start = 300 - (values.length - 1) * step;
-    const xy = values.map((v, k) => `${(start + k * step).toFixed(1)},${(54 - (v / max) * 50).toFixed(1)}`);
+    const step = (w - left) / 299;
+    const start = w - (values.length - 1) * step;
+    const xy = values.map((v, k) => `${(start + k * step).toFixed(1)},${(h - bottom - (v / max) * (h - bottom - 6)).toFixed(1)}`);
     chart.querySelector("polyline").setAttribute("points", xy.join(" "));
-    chart.querySelector("polygon").setAttribute("points", xy.length ? `${start},56 ${xy.join(" ")} 300,56` : "");
+    chart.querySelector(".ymax").textContent = fmt.n(max < 1e-6 ? 0 : max);
+    chart.querySelector(".t0").textContent = time(history[0]);
+    chart.querySelector(".t1").textContent = history.length > 2 ? time(history[Math.floor(history.length / 2)]) : "";
+    chart.querySelector(".t2").textContent = history.length > 1 ? time(history[history.length - 1]) : "";
     chart.querySelector("b").textContent = values.length ? fmt.n(values[values.length - 1]) : "—";
   });
 }
@@ -152,11 +204,10 @@ async function inspect(event) {
 async function tick() {
   const status = $("status");
   try {
-    const [snapshot, history] = await Promise.all([api("snapshot"), api("history")]);
-    render(snapshot);
-    charts(history);
+    const cluster = await api("cluster");
+    render(cluster);
     await logs();
-    status.textContent = `updated ${new Date(snapshot.at).toLocaleTimeString()}`;
+    status.textContent = `updated ${new Date(cluster.at).toLocaleTimeString()}`;
     status.className = "status ok";
   } catch (error) {
     status.textContent = error.message;

@@ -11,6 +11,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // dotnet run -c Release --project bench/Bench -- write-modes [N]  item writes: unconditional batches vs conditional (stack needed)
 // dotnet run -c Release --project bench/Bench -- load-modes [N]   cold account loads: Query per account vs BatchGetItem (stack needed)
 // scripts/bench freshness [--accounts N]                  only the freshness measurement, on N accounts loaded first
+// scripts/bench telemetry-cost [--accounts N]             hot reads with OpenTelemetry against the same without it
 // scripts/bench soak (runs: Bench soak)                     the soak: mixed load for --minutes (10), memory and p99 over time
 switch (args.FirstOrDefault())
 {
@@ -26,6 +27,9 @@ switch (args.FirstOrDefault())
         break;
     case "freshness":
         await new BenchSuite(new BenchSettings(Accounts: Option("--accounts", 10_000))).RunFreshnessAsync();
+        break;
+    case "telemetry-cost":
+        await new BenchSuite(new BenchSettings(Accounts: Option("--accounts", 10_000))).RunTelemetryCostAsync();
         break;
     case "soak":
         var soak = new AccountMetadata.Bench.Soak.SoakSettings(

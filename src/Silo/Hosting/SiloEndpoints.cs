@@ -15,7 +15,11 @@ public static class SiloEndpoints
                 ? Results.Ok(new HealthStatus("ready", UnusableSchemas(schemas)))
                 : Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: reason);
         });
-        endpoints.MapPrometheusScrapingEndpoint("/metrics"); // OpenTelemetry's exporter: see SiloTelemetry
+        if (SiloTelemetry.IsEnabled(endpoints.ServiceProvider.GetRequiredService<IConfiguration>()))
+        {
+            endpoints.MapPrometheusScrapingEndpoint("/metrics"); // OpenTelemetry's exporter: see SiloTelemetry
+        }
+
         return endpoints;
     }
 

@@ -45,6 +45,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<IngestionMetrics>();
         services.AddSingleton<RejectedUpdatesTopic>();
         services.AddSingleton<IRejectedUpdates>(sp => sp.GetRequiredService<RejectedUpdatesTopic>());
+        services.AddSingleton<FreshnessSampler>();
         services.AddSingleton<FeatureIngress>();
         services.AddSingleton<IFeatureIngress>(sp => sp.GetRequiredService<FeatureIngress>());
 

@@ -18,6 +18,11 @@ public static class SiloTelemetry
 {
     public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>False turns OpenTelemetry off (no <c>/metrics</c>): what the benchmark compares against to price it.</summary>
+    public const string EnabledSetting = "Telemetry:Metrics";
+
+    public static bool IsEnabled(IConfiguration configuration) => configuration.GetValue(EnabledSetting, true);
+
     private static readonly string[] Meters =
     [
         "Microsoft.Orleans",
@@ -28,6 +33,14 @@ public static class SiloTelemetry
 
     public static IServiceCollection AddAccountMetadataTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<HttpMetrics>();
+        services.AddSingleton<HttpServerMetricsListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<HttpServerMetricsListener>());
+        if (!IsEnabled(configuration))
+        {
+            return services;
+        }
+
         var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointSetting]);
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("account-metadata"))
@@ -50,9 +63,6 @@ public static class SiloTelemetry
                 .AddOtlpExporter());
         }
 
-        services.AddSingleton<HttpMetrics>();
-        services.AddSingleton<HttpServerMetricsListener>();
-        services.AddHostedService(sp => sp.GetRequiredService<HttpServerMetricsListener>());
         return services;
     }
 }

@@ -11,7 +11,8 @@ namespace AccountMetadata.Silo.Ingestion;
 /// writes to the account's stream: the Kafka stream provider produces the same JSON to the ingest topic (acks=all,
 /// keyed by account id, on the partition Kafka's partitioner gives it) and completes once the broker acknowledged.
 /// </summary>
-public sealed class FeatureIngress(IClusterClient cluster, NamespaceSchemaRegistry schemas, NameInterner names, TimeProvider time) : IFeatureIngress
+public sealed class FeatureIngress(IClusterClient cluster, NamespaceSchemaRegistry schemas, NameInterner names, FreshnessSampler freshness, TimeProvider time)
+    : IFeatureIngress
 {
     private IStreamProvider Streams => field ??= cluster.GetStreamProvider(AccountStreams.ProviderName);
 
@@ -48,8 +49,17 @@ public sealed class FeatureIngress(IClusterClient cluster, NamespaceSchemaRegist
                 deliveries[i] = StreamOf(messages[i].AccountId).OnNextAsync(messages[i].Message);
             }
 
-            return Task.WhenAll(deliveries).WaitAsync(cancellationToken);
+            return AcknowledgedAsync(Task.WhenAll(deliveries).WaitAsync(cancellationToken), messages);
         });
+    }
+
+    private async Task AcknowledgedAsync(Task produced, IReadOnlyList<(string AccountId, byte[] Message)> messages)
+    {
+        await produced.ConfigureAwait(false);
+        if (messages.Count > 0)
+        {
+            freshness.Acknowledged(messages[^1].Message, time.GetTimestamp());
+        }
     }
 
     public Task PublishEraseAsync(string accountId, CancellationToken cancellationToken) =>

@@ -18,6 +18,7 @@ public sealed class IngestionMetrics
 
     private readonly StripedCounter[] _deadLettered = DeadLetterReasons.All.Select(_ => new StripedCounter()).ToArray();
     private readonly AccountDeliveryMetrics grains;
+    private readonly Histogram<double> _freshness;
     private readonly KafkaStreamStatistics kafka;
 
     public IngestionMetrics(AccountDeliveryMetrics grains, [FromKeyedServices(AccountStreams.ProviderName)] KafkaStreamStatistics kafka, IMeterFactory meters)
@@ -37,6 +38,9 @@ public sealed class IngestionMetrics
             new Measurement<long>(DeadLettered(reason).Value, new KeyValuePair<string, object?>("reason", DeadLetterReasons.Name(reason)))),
             "{message}", "Messages sent to the dead-letter topic, by reason.");
         meter.Gauge("ingest.first_message_unix_ms", unit: null, "When this silo consumed its first message (Unix time; 0: not yet).", () => FirstMessageAtUnixMs);
+        _freshness = meter.CreateHistogram("ingest.freshness", "s", "Broker acknowledgement of an API write to the first read that answers it (sampled).",
+            tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10, 30, 60] });
+        meter.Counter("ingest.freshness_missed", "{sample}", "Freshness samples not readable within a minute.", FreshnessMissed);
         meter.Gauge("ingest.paused", "{silo}", "1 while backpressure pauses this silo's partitions.", () => IsPaused ? 1 : 0);
     }
 
@@ -77,6 +81,17 @@ public sealed class IngestionMetrics
     public string? PauseReason => kafka.Partitions.Values.Select(p => p.PauseReason).FirstOrDefault(reason => reason is not null);
 
     public StripedCounter DeadLettered(DeadLetterReason reason) => _deadLettered[(int)reason];
+
+    /// <summary>Broker acknowledgement to readable, for the sampled API writes (<see cref="FreshnessSampler"/>).</summary>
+    public LatencyHistogram Freshness { get; } = new();
+
+    public StripedCounter FreshnessMissed { get; } = new();
+
+    public void FreshnessMeasured(TimeSpan elapsed)
+    {
+        Freshness.RecordMicroseconds((long)elapsed.TotalMicroseconds);
+        _freshness.Record(elapsed.TotalSeconds);
+    }
 
     /// <summary>The last dead letters set aside here, newest first.</summary>
     public RecentDeadLetters RecentDeadLetters { get; } = new();

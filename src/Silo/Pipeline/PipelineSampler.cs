@@ -27,6 +27,8 @@ public sealed class PipelineSampler(
     private readonly DateTimeOffset _started = time.GetUtcNow();
     private readonly Dictionary<object, long> _lastCounts = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<LatencyHistogram, long[]> _lastHistograms = new(ReferenceEqualityComparer.Instance);
+    private const int FreshnessWindowSamples = 60;
+    private readonly Queue<long[]> _freshnessWindow = new(FreshnessWindowSamples + 1);
     private long _lastTimestamp = Stopwatch.GetTimestamp();
     private TimeSpan _lastCpu = Process.GetCurrentProcess().TotalProcessorTime;
     private volatile PipelineSnapshot? _latest;
@@ -138,7 +140,27 @@ public sealed class PipelineSampler(
             partitions.Sum(p => p.Lag),
             ingestion.Deliveries.Value == 0 ? 0 : (double)ingestion.Applied.Value / ingestion.Deliveries.Value,
             partitions,
-            ingestion.RecentDeadLetters.Newest());
+            ingestion.RecentDeadLetters.Newest(),
+            FreshnessPanel());
+    }
+
+    /// <summary>Over the last minute: ten samples a second at most make a one-second window too thin for a p99.</summary>
+    private FreshnessPanel FreshnessPanel()
+    {
+        var current = ingestion.Freshness.Snapshot();
+        _freshnessWindow.Enqueue(current);
+        var oldest = _freshnessWindow.Count > FreshnessWindowSamples ? _freshnessWindow.Dequeue() : _freshnessWindow.Peek();
+        var window = new long[current.Length];
+        for (var i = 0; i < window.Length; i++)
+        {
+            window[i] = current[i] - (ReferenceEquals(oldest, current) ? 0 : oldest[i]);
+        }
+
+        return new FreshnessPanel(
+            LatencyHistogram.QuantileMilliseconds(window, 0.50),
+            LatencyHistogram.QuantileMilliseconds(window, 0.99),
+            window.Sum(),
+            ingestion.FreshnessMissed.Value);
     }
 
     private static double? Seconds(TimeSpan? span) => span is { } s ? Math.Round(Math.Max(0, s.TotalSeconds), 1) : null;

@@ -53,7 +53,14 @@ public sealed record IngestionPanel(
     long TotalLag,
     double FeaturesPerDelivery,
     IReadOnlyList<PartitionPanel> Partitions,
-    IReadOnlyList<DeadLetterSample> RecentDeadLetters);
+    IReadOnlyList<DeadLetterSample> RecentDeadLetters,
+    FreshnessPanel Freshness);
+
+/// <summary>
+/// Broker acknowledgement of an API write to the first read that answers it, sampled (<see cref="FreshnessSampler"/>),
+/// over the last minute: percentiles, how many samples, and how many were never readable within a minute (ever).
+/// </summary>
+public sealed record FreshnessPanel(double P50Ms, double P99Ms, long Samples, long MissedTotal);
 
 /// <summary>
 /// One partition this silo pulls. <see cref="LagSeconds"/>: 0 when read to the end, else the time since it last was

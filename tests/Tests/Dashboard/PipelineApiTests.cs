@@ -61,6 +61,40 @@ public sealed class PipelineApiTests
         Assert.Equal("43", orders.GetProperty("features").EnumerateArray().Single().GetProperty("value").GetString());
     }
 
+    /// <summary>
+    /// Freshness (broker acknowledgement to readable) is measured on sampled API writes: writes go on until the
+    /// pipeline view has counted a few samples, which must lie between 0 and the minute a sample may take.
+    /// </summary>
+    [Fact]
+    public async Task Acknowledged_api_writes_are_timed_until_readable()
+    {
+        await using var silo = IngestingSilo.Create("fresh");
+        using var http = silo.CreateClient();
+        http.DefaultRequestHeaders.Add("X-Api-Key", SiloFactory.AdminKey);
+        using var writer = silo.CreateClient();
+        writer.DefaultRequestHeaders.Add("X-Api-Key", SiloFactory.WriteKey);
+        var written = 0;
+        using var snapshot = await Eventually.Until(
+            async () =>
+            {
+                var body = $$"""[{"account_id":"acc-fresh-{{written % 3}}","namespace":"orders","feature_name":"total_orders","feature_value":"{{written}}","timestamp":{{1_000 + written}}}]""";
+                using (var accepted = await writer.PostAsync("/features", new StringContent(body, System.Text.Encoding.UTF8, "application/json")))
+                {
+                    Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+                }
+
+                written++;
+                return await SnapshotAsync(http);
+            },
+            s => s.RootElement.GetProperty("ingestion").GetProperty("freshness").GetProperty("samples").GetInt64() >= 3,
+            IngestingSilo.Patience,
+            "three freshness samples");
+        var freshness = snapshot.RootElement.GetProperty("ingestion").GetProperty("freshness");
+        Assert.InRange(freshness.GetProperty("p50Ms").GetDouble(), 0.001, 60_000);
+        Assert.InRange(freshness.GetProperty("p99Ms").GetDouble(), freshness.GetProperty("p50Ms").GetDouble(), 60_000);
+        Assert.Equal(0, freshness.GetProperty("missedTotal").GetInt64());
+    }
+
     private static async Task<JsonDocument> SnapshotAsync(HttpClient http) =>
         (await http.GetFromJsonAsync<JsonDocument>("/pipeline/api/snapshot"))!;
 }

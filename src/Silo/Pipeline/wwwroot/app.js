@@ -76,6 +76,9 @@ function render(cluster) {
     ["paused partitions", `${paused.length} / ${partitions.length}`, paused.length ? "warn" : ""], ["consumed", fmt.n(sum(silos, (s) => s.ingestion.consumedTotal))],
     ["applied", fmt.n(applied)], ["ignored older", fmt.n(sum(silos, (s) => s.ingestion.ignoredAsOlderTotal))], ["erased", fmt.n(sum(silos, (s) => s.ingestion.erasedTotal))],
     ["features/delivery", fmt.n(deliveries ? applied / deliveries : 0)],
+    ["freshness p50 ms", fmt.ms(Math.max(0, ...silos.map((s) => s.ingestion.freshness.p50Ms)))],
+    ["freshness p99 ms", fmt.ms(Math.max(0, ...silos.map((s) => s.ingestion.freshness.p99Ms))), Math.max(0, ...silos.map((s) => s.ingestion.freshness.p99Ms)) > 200 ? "warn" : ""],
+    ["freshness samples/min", fmt.n(sum(silos, (s) => s.ingestion.freshness.samples))],
   ]);
   rows("partitions", partitions, (p) => [p.partition, p.owner, fmt.n(p.lag), seconds(p.lagSeconds), p.position < 0 ? "—" : fmt.n(p.position),
     p.highWatermark < 0 ? "—" : fmt.n(p.highWatermark), p.committedOffset < 0 ? "—" : fmt.n(p.committedOffset), seconds(p.commitAgeSeconds),
@@ -112,6 +115,7 @@ const series = [
   ["consumed/s", (p) => p.consumed], ["applied features/s", (p) => p.applied], ["dead letters/s", (p) => p.deadLetters],
   ["consumer lag", (p) => p.lag], ["item writes/s", (p) => p.itemWrites], ["dirty namespaces", (p) => p.dirty],
   ["account loads/s", (p) => p.loads], ["API requests/s", (p) => p.requests], ["API p99 ms (worst silo)", (p) => p.p99],
+  ["freshness p99 ms (worst silo, last minute)", (p) => p.freshness],
 ];
 
 function record(at, silos, partitions) {
@@ -120,6 +124,7 @@ function record(at, silos, partitions) {
     deadLetters: sum(silos, (s) => s.ingestion.deadLetteredPerSecond), lag: sum(partitions, (p) => p.lag), itemWrites: sum(silos, (s) => s.storage.itemWritesPerSecond),
     dirty: sum(silos, (s) => s.storage.dirtyNamespaces), loads: sum(silos, (s) => s.storage.accountLoadsPerSecond),
     requests: sum(silos, (s) => s.http.requestsPerSecond), p99: Math.max(0, ...silos.map((s) => s.http.p99Ms)),
+    freshness: Math.max(0, ...silos.map((s) => s.ingestion.freshness.p99Ms)),
   });
   while (history.length > 300) history.shift();
   charts();

@@ -31,6 +31,7 @@ DeploymentProfile.Enforce(app.Environment, app.Configuration, app.Services.GetRe
 app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = FailureProblems.StatusCodeOf });
 app.UseStatusCodePages();
 app.UseAuthorization(); // operators' pages only: see OperatorAuthentication
+app.UseMiddleware<DashboardPipelineLink>();
 app.MapSiloEndpoints();
 var apiOptions = app.Services.GetRequiredService<ApiOptions>();
 app.MapAccountEndpoints(apiOptions);

@@ -97,6 +97,10 @@ public sealed class DashboardBrowserTests
         }
 
         ((ITakesScreenshot)driver).GetScreenshot().SaveAsFile(Path.Combine(artifacts, "orleans-dashboard.png"));
+
+        // And back: the dashboard's page carries a link to the pipeline view.
+        driver.FindElement(By.Id("pipeline-view-link")).Click();
+        wait.Until(d => d.Url.EndsWith("/pipeline", StringComparison.Ordinal) && d.FindElements(By.CssSelector("#partitions tbody tr")).Count == 8);
     }
 
     private static async Task<double> CallsToAccountGrainsAsync(HttpClient admin, Uri silo)

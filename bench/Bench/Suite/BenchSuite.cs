@@ -112,11 +112,7 @@ internal sealed class BenchSuite(BenchSettings settings)
     /// </summary>
     public async Task<BenchResults> RunFreshnessAsync()
     {
-        Directory.CreateDirectory(_logs);
-        var data = new FeatureDataset(settings.Accounts, settings.Seed);
-        var topic = $"bench-{_run}-{Suffix(MessageOrder.AccountMajor)}";
-        KafkaTopics.Create(topic);
-        Produce(topic, data.Messages(MessageOrder.AccountMajor), data.Count);
+        var (data, topic) = ProduceDataset(Suffix(MessageOrder.AccountMajor));
         var table = $"bench-{_run}-freshness";
         var group = table + "-group";
         var silo = await StartSiloAsync(table, topic, group, "freshness");
@@ -142,11 +138,7 @@ internal sealed class BenchSuite(BenchSettings settings)
     /// </summary>
     public async Task<BenchResults> RunTelemetryCostAsync()
     {
-        Directory.CreateDirectory(_logs);
-        var data = new FeatureDataset(settings.Accounts, settings.Seed);
-        var topic = $"bench-{_run}-telemetry";
-        KafkaTopics.Create(topic);
-        Produce(topic, data.Messages(MessageOrder.AccountMajor), data.Count);
+        var (data, topic) = ProduceDataset("telemetry");
         // Each its own table and group: two single-silo clusters that share nothing but the topic and the machine.
         var table = $"bench-{_run}-telemetry";
         using var on = await StartSiloAsync(table + "-on", topic, table + "-on", "telemetry-on");
@@ -192,6 +184,17 @@ internal sealed class BenchSuite(BenchSettings settings)
         using var response = await _http.SendAsync(request);
         using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return json.RootElement.GetProperty(panel).GetProperty(figure).GetDouble();
+    }
+
+    /// <summary>The run's dataset (<c>--accounts</c>), produced account-major to a new topic named for this run.</summary>
+    private (FeatureDataset Data, string Topic) ProduceDataset(string name)
+    {
+        Directory.CreateDirectory(_logs);
+        var data = new FeatureDataset(settings.Accounts, settings.Seed);
+        var topic = $"bench-{_run}-{name}";
+        KafkaTopics.Create(topic);
+        Produce(topic, data.Messages(MessageOrder.AccountMajor), data.Count);
+        return (data, topic);
     }
 
     private static string Suffix(MessageOrder order) => order == MessageOrder.AccountMajor ? "account_major" : "feature_major";

@@ -12,7 +12,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // dotnet run -c Release --project bench/Bench -- load-modes [N]   cold account loads: Query per account vs BatchGetItem (stack needed)
 // scripts/bench freshness [--accounts N]                  only the freshness measurement, on N accounts loaded first
 // scripts/bench telemetry-cost [--accounts N]             hot reads with OpenTelemetry against the same without it
-// scripts/bench soak (runs: Bench soak)                     the soak: mixed load for --minutes (10), memory and p99 over time
+// scripts/bench soak (runs: Bench soak)                     the soak: mixed load on --silos (2) for --minutes (30), heap and p99 over time
 switch (args.FirstOrDefault())
 {
     case "suite":
@@ -33,11 +33,12 @@ switch (args.FirstOrDefault())
         break;
     case "soak":
         var soak = new AccountMetadata.Bench.Soak.SoakSettings(
-            Duration: TimeSpan.FromMinutes(Option("--minutes", 10)),
+            Duration: TimeSpan.FromMinutes(Option("--minutes", 30)),
+            Silos: Option("--silos", 2),
             Accounts: Option("--accounts", 20_000),
             IngestPerSecond: Option("--ingest", 2_000),
             ReadsPerSecond: Option("--reads", 1_000),
-            SampleEvery: TimeSpan.FromSeconds(Option("--sample-seconds", 30)));
+            SampleEvery: TimeSpan.FromSeconds(Option("--sample-seconds", 60)));
         Console.WriteLine(await new AccountMetadata.Bench.Soak.SoakRun(soak).RunAsync());
         break;
     case "memory":
@@ -56,7 +57,7 @@ switch (args.FirstOrDefault())
             DefaultConfig.Instance.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance)), args[1..]);
         break;
     default:
-        Console.Error.WriteLine("usage: Bench suite [--accounts N] [--naive N] [--memory-accounts N] | soak [--minutes N] [--accounts N] [--ingest N] [--reads N] | dispatch [BenchmarkDotNet args] | memory [accounts] | write-modes [items]");
+        Console.Error.WriteLine("usage: Bench suite [--accounts N] [--naive N] [--memory-accounts N] | soak [--minutes N] [--silos N] [--accounts N] [--ingest N] [--reads N] | dispatch [BenchmarkDotNet args] | memory [accounts] | write-modes [items]");
         return 2;
 }
 

@@ -95,6 +95,13 @@ public sealed class SiloProcess : IDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>Resident memory of the silo process, from /proc.</summary>
+    public long ResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
+
     public int ExitCode => _process.ExitCode;
 
     /// <summary>SIGKILL: no shutdown hook, no flush, no commit.</summary>

@@ -4,10 +4,10 @@ using AccountMetadata.Testing;
 namespace AccountMetadata.Bench.Soak;
 
 /// <summary>
-/// Reads of random written accounts at a fixed rate (open loop: a slow answer does not slow the schedule), with
-/// latencies and errors collected per sampling interval. Anything but 200 is an error.
+/// Reads of random written accounts at a fixed rate (open loop: a slow answer does not slow the schedule), spread
+/// over the silos, with latencies and errors collected per sampling interval. Anything but 200 is an error.
 /// </summary>
-internal sealed class PacedReads(HttpClient http, Uri silo, int accounts, int perSecond)
+internal sealed class PacedReads(HttpClient http, IReadOnlyList<Uri> silos, int accounts, int perSecond)
 {
     private const int Workers = 16;
     private readonly object _gate = new();
@@ -39,6 +39,7 @@ internal sealed class PacedReads(HttpClient http, Uri silo, int accounts, int pe
     private async Task WorkerAsync(int worker, TimeSpan period, CancellationToken stop)
     {
         var random = new Random(worker);
+        var silo = silos[worker % silos.Count];
         var clock = Stopwatch.StartNew();
         var due = TimeSpan.FromTicks(period.Ticks * worker / Workers); // workers spread over one period
         while (!stop.IsCancellationRequested)

@@ -8,13 +8,15 @@ using AccountMetadata.Testing;
 namespace AccountMetadata.Bench.Soak;
 
 /// <summary>
-/// The soak (issue 7): one silo under moderate mixed load for a long run (ingest at a steady rate plus paced reads
-/// of written accounts), sampled every interval: RSS and GC heap (flat means no leak), read p99 over time, errors.
-/// Writes bench/results/soak.json and soak.md.
+/// The soak: a cluster of silo processes (Redis membership) under moderate mixed load for a long run (ingest at a
+/// steady rate plus paced reads of written accounts through every silo), sampled every interval: each silo's managed
+/// heap right after a full blocking collection (flat from <see cref="SoakSettings.SettledAfter"/> on means no leak;
+/// the heap between collections only says when the GC last ran), RSS, read p99 and errors. Writes
+/// bench/results/soak.json and soak.md.
 /// </summary>
 internal sealed class SoakRun(SoakSettings settings)
 {
-    private const string AdminKey = "local-admin-key"; // the local profile's demo key
+    private static readonly TimeSpan HeapTimeout = TimeSpan.FromSeconds(30);
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly List<SoakSample> _samples = [];
 
@@ -24,18 +26,40 @@ internal sealed class SoakRun(SoakSettings settings)
         var logs = Path.Combine(StackEndpoints.RepositoryRoot, "artifacts", "bench");
         Directory.CreateDirectory(logs);
         KafkaTopics.Create(names.Topic);
-        using var silo = await SiloProcess.StartAsync(names.Table, names.Topic, names.Group, Path.Combine(logs, names.Table + ".silo.log"));
-        using var ingest = SteadyIngest.Start(names.Topic, settings.Accounts, settings.IngestPerSecond);
+        var silos = new List<SiloProcess>();
+        try
+        {
+            for (var i = 0; i < settings.Silos; i++)
+            {
+                silos.Add(await SiloProcess.StartAsync(
+                    names.Table, names.Topic, names.Group, Path.Combine(logs, $"{names.Table}.silo-{i}.log"), environment: RedisClusterSettings.For(names.Table)));
+            }
+
+            return await SoakAsync(silos, names.Topic);
+        }
+        finally
+        {
+            foreach (var silo in silos)
+            {
+                silo.Dispose();
+            }
+        }
+    }
+
+    private async Task<string> SoakAsync(List<SiloProcess> silos, string topic)
+    {
+        using var ingest = SteadyIngest.Start(topic, settings.Accounts, settings.IngestPerSecond);
 
         // Warm-up: every account written once, so reads ask for accounts that exist.
-        await Eventually.Until(() => silo.MetricAsync(_http, "ingest_applied_total"), a => a >= settings.Accounts * 2, TimeSpan.FromMinutes(5), "warm-up");
-        Log($"warm: {settings.Accounts:N0} accounts written; soaking for {settings.Duration.TotalMinutes:0} min at {settings.IngestPerSecond:N0} features/s and {settings.ReadsPerSecond:N0} reads/s");
+        await Eventually.Until(() => AppliedAsync(silos), a => a >= settings.Accounts * 2, TimeSpan.FromMinutes(5), "warm-up");
+        Log($"warm: {settings.Accounts:N0} accounts written; soaking {silos.Count} silos for {settings.Duration.TotalMinutes:0} min at {settings.IngestPerSecond:N0} features/s and {settings.ReadsPerSecond:N0} reads/s");
 
-        var reads = new PacedReads(_http, silo.BaseAddress, settings.Accounts, settings.ReadsPerSecond);
+        var reads = new PacedReads(_http, [.. silos.Select(s => s.BaseAddress)], settings.Accounts, settings.ReadsPerSecond);
         using var stop = new CancellationTokenSource(settings.Duration);
         var readers = reads.RunAsync(stop.Token);
         var clock = Stopwatch.StartNew();
-        var appliedBefore = await silo.MetricAsync(_http, "ingest_applied_total");
+        var appliedBefore = await AppliedAsync(silos);
+        var intervalStart = clock.Elapsed;
         while (!stop.IsCancellationRequested)
         {
             try
@@ -47,54 +71,74 @@ internal sealed class SoakRun(SoakSettings settings)
                 // The run is over: take the last sample below.
             }
 
-            var applied = await silo.MetricAsync(_http, "ingest_applied_total");
+            var applied = await AppliedAsync(silos);
+            var seconds = (clock.Elapsed - intervalStart).TotalSeconds;
+            intervalStart = clock.Elapsed;
             var interval = reads.TakeInterval();
-            var (rss, heap) = await MemoryAsync(silo);
-            var sample = new SoakSample(clock.Elapsed, rss, heap, interval.Count / settings.SampleEvery.TotalSeconds, interval.P99Ms, interval.Errors,
-                (applied - appliedBefore) / settings.SampleEvery.TotalSeconds);
+            var heaps = new List<long>();
+            foreach (var silo in silos)
+            {
+                heaps.Add(await HeapAfterFullCollection.MeasureAsync(silo.ProcessId, HeapTimeout));
+            }
+
+            var sample = new SoakSample(clock.Elapsed, heaps, [.. silos.Select(s => s.ResidentBytes())], interval.Count / seconds, interval.P99Ms, interval.Errors, (applied - appliedBefore) / seconds);
             appliedBefore = applied;
             _samples.Add(sample);
-            Log($"{sample.At.TotalMinutes,5:0.0} min  RSS {sample.RssBytes >> 20} MB  GC heap {sample.GcHeapBytes >> 20} MB  reads {sample.ReadsPerSecond:N0}/s  p99 {sample.ReadP99Ms:0.00} ms  errors {sample.Errors}  applied {sample.AppliedPerSecond:N0}/s");
+            Log($"{sample.At.TotalMinutes,5:0.0} min  heap {string.Join(" / ", heaps.Select(h => $"{h >> 20} MB"))}  RSS {string.Join(" / ", sample.RssBytes.Select(r => $"{r >> 20} MB"))}  reads {sample.ReadsPerSecond:N0}/s  p99 {sample.ReadP99Ms:0.00} ms  errors {sample.Errors}  applied {sample.AppliedPerSecond:N0}/s");
         }
 
         await readers;
         await ingest.StopAsync();
-        var serverErrors = await silo.MetricAsync(_http, "http_server_request_duration_seconds_count", "http_response_status_code=\"5");
-        await silo.StopAsync(TimeSpan.FromSeconds(30));
+        var serverErrors = 0d;
+        foreach (var silo in silos)
+        {
+            serverErrors += await silo.MetricAsync(_http, "http_server_request_duration_seconds_count", "http_response_status_code=\"5");
+        }
+
+        foreach (var silo in silos)
+        {
+            await silo.StopAsync(TimeSpan.FromSeconds(30));
+        }
+
         return await WriteAsync(serverErrors, ingest.Failed);
+    }
+
+    private async Task<double> AppliedAsync(List<SiloProcess> silos)
+    {
+        var applied = 0d;
+        foreach (var silo in silos)
+        {
+            applied += await silo.MetricAsync(_http, "ingest_applied_total");
+        }
+
+        return applied;
     }
 
     private static void Log(string line) => Console.WriteLine($"[soak {DateTime.Now:HH:mm:ss}] {line}");
 
-    private async Task<(long Rss, long GcHeap)> MemoryAsync(SiloProcess silo)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(silo.BaseAddress, "/dashboard/api/snapshot")) { Headers = { { "X-Api-Key", AdminKey } } };
-        using var response = await _http.SendAsync(request);
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var panel = json.RootElement.GetProperty("silo");
-        return (panel.GetProperty("workingSetBytes").GetInt64(), panel.GetProperty("gcHeapBytes").GetInt64());
-    }
-
     private async Task<string> WriteAsync(double serverErrors, long produceFailures)
     {
-        // The first sample still carries the warm-up's growth; compare from the second on.
-        var baseline = _samples.Count > 1 ? _samples[1] : _samples[0];
+        var settled = _samples.FirstOrDefault(s => s.At >= SoakSettings.SettledAfter) ?? _samples[0];
         var last = _samples[^1];
+        var silos = Enumerable.Range(0, settings.Silos).ToArray();
         var markdown = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"Soak: {settings.Duration.TotalMinutes:0} min, {settings.Accounts:N0} accounts, ingest {settings.IngestPerSecond:N0} features/s, reads {settings.ReadsPerSecond:N0}/s ({Machine.Describe()}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)")
+            .AppendLine(CultureInfo.InvariantCulture, $"Soak: {settings.Duration.TotalMinutes:0} min, {settings.Silos} silos (Redis membership), {settings.Accounts:N0} accounts, ingest {settings.IngestPerSecond:N0} features/s, reads {settings.ReadsPerSecond:N0}/s through every silo ({Machine.Describe()}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)")
             .AppendLine()
-            .AppendLine("| at (min) | RSS (MB) | GC heap (MB) | reads/s | read p99 (ms) | read errors | applied/s |")
-            .AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+            .AppendLine("Heap: each silo's managed heap right after a full blocking collection the bench induces over the runtime's diagnostic port (as dotnet-gcdump does), once per sample.")
+            .AppendLine()
+            .AppendLine(CultureInfo.InvariantCulture, $"| at (min) | {string.Join(" | ", silos.Select(i => $"heap silo {i} (MB)"))} | {string.Join(" | ", silos.Select(i => $"RSS silo {i} (MB)"))} | reads/s | read p99 (ms) | read errors | applied/s |")
+            .AppendLine(CultureInfo.InvariantCulture, $"|---:|{string.Concat(silos.Select(_ => "---:|---:|"))}---:|---:|---:|---:|");
         foreach (var s in _samples)
         {
             markdown.AppendLine(CultureInfo.InvariantCulture,
-                $"| {s.At.TotalMinutes:0.0} | {s.RssBytes >> 20} | {s.GcHeapBytes >> 20} | {s.ReadsPerSecond:N0} | {s.ReadP99Ms:0.00} | {s.Errors} | {s.AppliedPerSecond:N0} |");
+                $"| {s.At.TotalMinutes:0.0} | {string.Join(" | ", s.HeapBytes.Select(Megabytes))} | {string.Join(" | ", s.RssBytes.Select(b => (b >> 20).ToString(CultureInfo.InvariantCulture)))} | {s.ReadsPerSecond:N0} | {s.ReadP99Ms:0.00} | {s.Errors} | {s.AppliedPerSecond:N0} |");
         }
 
+        var flat = silos.All(i => Math.Abs((last.HeapBytes[i] / (double)settled.HeapBytes[i]) - 1) <= SoakSettings.HeapTolerance);
         markdown.AppendLine()
             .AppendLine(CultureInfo.InvariantCulture,
-                $"RSS {baseline.RssBytes >> 20} -> {last.RssBytes >> 20} MB ({Ratio(last.RssBytes, baseline.RssBytes)}), GC heap {baseline.GcHeapBytes >> 20} -> {last.GcHeapBytes >> 20} MB ({Ratio(last.GcHeapBytes, baseline.GcHeapBytes)}) from the second sample to the last; " +
-                $"read errors {_samples.Sum(s => s.Errors)}, server 5xx {serverErrors}, produce failures {produceFailures}.");
+                $"Heap after full collections from minute {settled.At.TotalMinutes:0.0} to the end: {string.Join("; ", silos.Select(i => $"silo {i} {Megabytes(settled.HeapBytes[i])} -> {Megabytes(last.HeapBytes[i])} MB ({Ratio(last.HeapBytes[i], settled.HeapBytes[i])}, range {Megabytes(_samples.Where(s => s.At >= settled.At).Min(s => s.HeapBytes[i]))}-{Megabytes(_samples.Where(s => s.At >= settled.At).Max(s => s.HeapBytes[i]))} MB)"))}: " +
+                $"{(flat ? "flat" : "NOT flat")} within {SoakSettings.HeapTolerance:P0}. Read errors {_samples.Sum(s => s.Errors)}, server 5xx {serverErrors}, produce failures {produceFailures}.");
         var directory = Path.Combine(StackEndpoints.RepositoryRoot, "bench", "results");
         Directory.CreateDirectory(directory);
         await File.WriteAllTextAsync(Path.Combine(directory, "soak.md"), markdown.ToString());
@@ -103,17 +147,20 @@ internal sealed class SoakRun(SoakSettings settings)
         {
             writer.WriteStartObject();
             writer.WriteNumber("minutes", settings.Duration.TotalMinutes);
+            writer.WriteNumber("silos", settings.Silos);
             writer.WriteNumber("accounts", settings.Accounts);
             writer.WriteNumber("ingest_per_s", settings.IngestPerSecond);
             writer.WriteNumber("reads_per_s", settings.ReadsPerSecond);
             writer.WriteNumber("server_errors", serverErrors);
+            writer.WriteNumber("produce_failures", produceFailures);
+            writer.WriteBoolean("heap_flat", flat);
             writer.WriteStartArray("samples");
             foreach (var s in _samples)
             {
                 writer.WriteStartObject();
                 writer.WriteNumber("at_s", Math.Round(s.At.TotalSeconds));
-                writer.WriteNumber("rss_bytes", s.RssBytes);
-                writer.WriteNumber("gc_heap_bytes", s.GcHeapBytes);
+                WriteArray(writer, "heap_after_full_gc_bytes", s.HeapBytes);
+                WriteArray(writer, "rss_bytes", s.RssBytes);
                 writer.WriteNumber("reads_per_s", Math.Round(s.ReadsPerSecond));
                 writer.WriteNumber("read_p99_ms", Math.Round(s.ReadP99Ms, 2));
                 writer.WriteNumber("read_errors", s.Errors);
@@ -127,6 +174,19 @@ internal sealed class SoakRun(SoakSettings settings)
 
         return markdown.ToString();
     }
+
+    private static void WriteArray(Utf8JsonWriter writer, string name, IReadOnlyList<long> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteNumberValue(value);
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static string Megabytes(long bytes) => (bytes / (1024.0 * 1024)).ToString("0.0", CultureInfo.InvariantCulture);
 
     private static string Ratio(long now, long then) => then == 0 ? "n/a" : (now / (double)then).ToString("0.00x", CultureInfo.InvariantCulture);
 }

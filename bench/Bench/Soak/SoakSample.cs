@@ -1,3 +1,5 @@
 namespace AccountMetadata.Bench.Soak;
 
-internal sealed record SoakSample(TimeSpan At, long RssBytes, long GcHeapBytes, double ReadsPerSecond, double ReadP99Ms, long Errors, double AppliedPerSecond);
+/// <summary>One sampling interval of the soak: each silo's memory at its end, and the load over it.</summary>
+internal sealed record SoakSample(
+    TimeSpan At, IReadOnlyList<long> HeapBytes, IReadOnlyList<long> RssBytes, double ReadsPerSecond, double ReadP99Ms, long Errors, double AppliedPerSecond);

@@ -15,17 +15,16 @@ internal sealed partial class SiloCluster : IDisposable
     private readonly Dictionary<string, string> _environment;
     private readonly List<SiloProcess?> _silos = [];
 
-    private SiloCluster(SiloNames names)
+    private SiloCluster(SiloNames names, IReadOnlyDictionary<string, string>? environment)
     {
         Names = names;
-        _environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        _environment = RedisClusterSettings.For(names.Table);
+        _environment["Logging__LogLevel__AccountMetadata"] = "Information";
+        _environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
-            ["Cluster__Clustering"] = "Redis",
-            ["Cluster__RedisConnectionString"] = StackEndpoints.Current.Redis,
-            ["Cluster__ClusterId"] = names.Table,
-            ["Logging__LogLevel__AccountMetadata"] = "Information",
-            ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
-        };
+            _environment[key] = value;
+        }
     }
 
     public SiloNames Names { get; }
@@ -36,9 +35,10 @@ internal sealed partial class SiloCluster : IDisposable
     /// <summary>The running silos.</summary>
     public IReadOnlyList<SiloProcess> Silos => [.. _silos.OfType<SiloProcess>()];
 
-    public static async Task<SiloCluster> StartAsync(string prefix, int silos)
+    /// <summary>Starts <paramref name="silos"/> silos, each with <paramref name="environment"/> on top of the cluster's settings.</summary>
+    public static async Task<SiloCluster> StartAsync(string prefix, int silos, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var cluster = new SiloCluster(SiloNames.Unique(prefix));
+        var cluster = new SiloCluster(SiloNames.Unique(prefix), environment);
         KafkaTopics.Create(cluster.Names.Topic);
         for (var i = 0; i < silos; i++)
         {
@@ -111,17 +111,19 @@ internal sealed partial class SiloCluster : IDisposable
     }
 
     /// <summary>A metric summed over the running silos and over its labels.</summary>
-    public async Task<double> SumAsync(string metric)
+    public async Task<double> SumAsync(string metric) => (await EachAsync(metric)).Sum();
+
+    /// <summary>A metric of each running silo (in <see cref="Silos"/> order), summed over its labels.</summary>
+    public async Task<IReadOnlyList<double>> EachAsync(string metric)
     {
-        var sum = 0d;
+        var values = new List<double>();
         foreach (var silo in Silos)
         {
             using var http = new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-            var text = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-            sum += PrometheusText.Sum(text, metric);
+            values.Add(await silo.MetricAsync(http, metric));
         }
 
-        return sum;
+        return values;
     }
 
     public Task WaitUntilCommittedToTheEndAsync() => Eventually.Until(

@@ -62,13 +62,6 @@ internal sealed class DrillSilo : IDisposable
     public Task<double> WaitUntilAppliedAsync(double features, TimeSpan patience) =>
         Eventually.Until(() => MetricAsync("ingest_applied_total"), applied => applied >= features, patience, $"{features} applied");
 
-    /// <summary>Resident memory of the silo process, from /proc.</summary>
-    public long ResidentBytes()
-    {
-        var line = File.ReadLines($"/proc/{Process.ProcessId}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-    }
-
     public Task WaitUntilCommittedToTheEndAsync() => Eventually.Until(
         () => Task.FromResult(TopicReader.CommittedVersusEnd(Topic, Group, Partitions)),
         o => o.Committed == o.End,

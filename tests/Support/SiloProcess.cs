@@ -44,18 +44,26 @@ public sealed class SiloProcess : IDisposable
         process.BeginErrorReadLine();
 
         var silo = new SiloProcess(process, new Uri($"http://127.0.0.1:{port}"), siloPort);
-        using var http = new HttpClient { BaseAddress = silo.BaseAddress };
-        await Eventually.Until(
-            async () => !process.HasExited && await IsReadyAsync(http),
-            ready => ready || process.HasExited,
-            TimeSpan.FromSeconds(60),
-            "silo process ready");
-        if (process.HasExited)
+        try
         {
-            throw new InvalidOperationException($"the silo process exited during start-up; see {logFile}");
-        }
+            using var http = new HttpClient { BaseAddress = silo.BaseAddress };
+            await Eventually.Until(
+                async () => !process.HasExited && await IsReadyAsync(http),
+                ready => ready || process.HasExited,
+                TimeSpan.FromSeconds(60),
+                "silo process ready");
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"the silo process exited during start-up; see {logFile}");
+            }
 
-        return silo;
+            return silo;
+        }
+        catch
+        {
+            silo.Dispose(); // a silo that never became ready must not outlive its test
+            throw;
+        }
     }
 
     /// <summary>

@@ -74,10 +74,10 @@ internal sealed class SoakRun(SoakSettings settings)
             var applied = await AppliedAsync(silos);
             var seconds = (clock.Elapsed - intervalStart).TotalSeconds;
             var interval = reads.TakeInterval();
-            var heaps = new List<long>();
+            var heaps = new List<long?>();
             foreach (var silo in silos)
             {
-                heaps.Add(await HeapAfterFullCollection.MeasureAsync(silo.ProcessId, HeapTimeout));
+                heaps.Add(await HeapAfterFullCollection.MeasureAsync(silo.ProcessId, HeapTimeout)); // null: reported as missing
             }
 
             var whileCollecting = reads.TakeInterval();
@@ -93,7 +93,7 @@ internal sealed class SoakRun(SoakSettings settings)
             intervalStart = clock.Elapsed; // the next interval starts after the collections
             appliedBefore = await AppliedAsync(silos);
             _samples.Add(sample);
-            Log($"{sample.At.TotalMinutes,5:0.0} min  heap {string.Join(" / ", heaps.Select(h => $"{h >> 20} MB"))}  RSS {string.Join(" / ", sample.RssBytes.Select(r => $"{r >> 20} MB"))}  reads {sample.ReadsPerSecond:N0}/s  p99 {sample.ReadP99Ms:0.00} ms ({sample.ReadP99WhileCollectingMs:0} ms while collecting)  errors {sample.Errors}  applied {sample.AppliedPerSecond:N0}/s");
+            Log($"{sample.At.TotalMinutes,5:0.0} min  heap {string.Join(" / ", heaps.Select(h => $"{Megabytes(h)} MB"))}  RSS {string.Join(" / ", sample.RssBytes.Select(r => $"{r >> 20} MB"))}  reads {sample.ReadsPerSecond:N0}/s  p99 {sample.ReadP99Ms:0.00} ms ({sample.ReadP99WhileCollectingMs:0} ms while collecting)  errors {sample.Errors}  applied {sample.AppliedPerSecond:N0}/s");
         }
 
         await readers;
@@ -125,9 +125,10 @@ internal sealed class SoakRun(SoakSettings settings)
 
     private async Task<string> WriteAsync(double serverErrors, long produceFailures)
     {
-        var settled = _samples.FirstOrDefault(s => s.At >= SoakSettings.SettledAfter) ?? _samples[0];
-        var last = _samples[^1];
         var silos = Enumerable.Range(0, settings.Silos).ToArray();
+        var settled = _samples.Where(s => s.At >= SoakSettings.SettledAfter).ToList();
+        var verdicts = silos.Select(i => HeapVerdict(i, settled)).ToList();
+        var flat = settled.Count >= 3 && verdicts.All(v => v.Flat);
         var markdown = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"Soak: {settings.Duration.TotalMinutes:0} min, {settings.Silos} silos (Redis membership), {settings.Accounts:N0} accounts, ingest {settings.IngestPerSecond:N0} features/s, reads {settings.ReadsPerSecond:N0}/s through every silo ({Machine.Describe()}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)")
             .AppendLine()
@@ -142,11 +143,11 @@ internal sealed class SoakRun(SoakSettings settings)
                 $"| {s.At.TotalMinutes:0.0} | {string.Join(" | ", s.HeapBytes.Select(Megabytes))} | {string.Join(" | ", s.RssBytes.Select(b => (b >> 20).ToString(CultureInfo.InvariantCulture)))} | {s.ReadsPerSecond:N0} | {s.ReadP99Ms:0.00} | {s.ReadP99WhileCollectingMs:0} | {s.Errors} | {s.AppliedPerSecond:N0} |");
         }
 
-        var flat = silos.All(i => Math.Abs((last.HeapBytes[i] / (double)settled.HeapBytes[i]) - 1) <= SoakSettings.HeapTolerance);
         markdown.AppendLine()
             .AppendLine(CultureInfo.InvariantCulture,
-                $"Heap after full collections from minute {settled.At.TotalMinutes:0.0} to the end: {string.Join("; ", silos.Select(i => $"silo {i} {Megabytes(settled.HeapBytes[i])} -> {Megabytes(last.HeapBytes[i])} MB ({Ratio(last.HeapBytes[i], settled.HeapBytes[i])}, range {Megabytes(_samples.Where(s => s.At >= settled.At).Min(s => s.HeapBytes[i]))}-{Megabytes(_samples.Where(s => s.At >= settled.At).Max(s => s.HeapBytes[i]))} MB)"))}: " +
-                $"{(flat ? "flat" : "NOT flat")} within {SoakSettings.HeapTolerance:P0}. Read errors {_samples.Sum(s => s.Errors)}, server 5xx {serverErrors}, produce failures {produceFailures}.");
+                $"Heap after full collections from minute {SoakSettings.SettledAfter.TotalMinutes:0} to the end ({settled.Count} samples): {string.Join("; ", silos.Select(i => $"silo {i} {verdicts[i].Text}"))}: " +
+                $"{(settled.Count < 3 ? "too short to tell" : flat ? "flat" : "NOT flat")} within {SoakSettings.HeapTolerance:P0}. " +
+                $"Read errors {_samples.Sum(s => s.Errors)}, server 5xx {serverErrors}, produce failures {produceFailures}.");
         var directory = Path.Combine(StackEndpoints.RepositoryRoot, "bench", "results");
         Directory.CreateDirectory(directory);
         await File.WriteAllTextAsync(Path.Combine(directory, "soak.md"), markdown.ToString());
@@ -162,6 +163,7 @@ internal sealed class SoakRun(SoakSettings settings)
             writer.WriteNumber("server_errors", serverErrors);
             writer.WriteNumber("produce_failures", produceFailures);
             writer.WriteBoolean("heap_flat", flat);
+            writer.WriteNumber("settled_after_min", SoakSettings.SettledAfter.TotalMinutes);
             writer.WriteStartArray("samples");
             foreach (var s in _samples)
             {
@@ -184,18 +186,46 @@ internal sealed class SoakRun(SoakSettings settings)
         return markdown.ToString();
     }
 
-    private static void WriteArray(Utf8JsonWriter writer, string name, IReadOnlyList<long> values)
+    /// <summary>
+    /// One silo's heap from the settled samples on: the first and last, their range, and the least-squares slope (a
+    /// leak shows as a steady climb, whatever the noise of one sample). Flat: the last within the tolerance of the first.
+    /// </summary>
+    private static (bool Flat, string Text) HeapVerdict(int silo, List<SoakSample> settled)
+    {
+        var points = settled.Where(s => s.HeapBytes[silo] is not null).Select(s => (Minutes: s.At.TotalMinutes, Bytes: (double)s.HeapBytes[silo]!.Value)).ToList();
+        if (points.Count < 2)
+        {
+            return (false, "n/a");
+        }
+
+        var (first, last) = (points[0].Bytes, points[^1].Bytes);
+        var meanX = points.Average(p => p.Minutes);
+        var meanY = points.Average(p => p.Bytes);
+        var slope = points.Sum(p => (p.Minutes - meanX) * (p.Bytes - meanY)) / points.Sum(p => (p.Minutes - meanX) * (p.Minutes - meanX));
+        var flat = Math.Abs((last / first) - 1) <= SoakSettings.HeapTolerance;
+        return (flat, string.Create(CultureInfo.InvariantCulture,
+            $"{first / (1 << 20):0.0} -> {last / (1 << 20):0.0} MB ({last / first:0.00}x, range {points.Min(p => p.Bytes) / (1 << 20):0.0}-{points.Max(p => p.Bytes) / (1 << 20):0.0} MB, slope {slope * 60 / (1 << 20):+0.0;-0.0} MB/h)"));
+    }
+
+    private static void WriteArray(Utf8JsonWriter writer, string name, IReadOnlyList<long?> values)
     {
         writer.WriteStartArray(name);
         foreach (var value in values)
         {
-            writer.WriteNumberValue(value);
+            if (value is { } known)
+            {
+                writer.WriteNumberValue(known);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
         }
 
         writer.WriteEndArray();
     }
 
-    private static string Megabytes(long bytes) => (bytes / (1024.0 * 1024)).ToString("0.0", CultureInfo.InvariantCulture);
+    private static void WriteArray(Utf8JsonWriter writer, string name, IReadOnlyList<long> values) => WriteArray(writer, name, [.. values.Select(v => (long?)v)]);
 
-    private static string Ratio(long now, long then) => then == 0 ? "n/a" : (now / (double)then).ToString("0.00x", CultureInfo.InvariantCulture);
+    private static string Megabytes(long? bytes) => bytes is { } known ? (known / (1024.0 * 1024)).ToString("0.0", CultureInfo.InvariantCulture) : "n/a";
 }

@@ -49,11 +49,18 @@ internal sealed class OtlpCollector : IDisposable
                 return; // closed
             }
 
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            _received.GetOrAdd(context.Request.Url!.AbsolutePath, _ => new ConcurrentQueue<byte[]>()).Enqueue(body.ToArray());
-            context.Response.StatusCode = (int)HttpStatusCode.OK;
-            context.Response.Close();
+            try
+            {
+                using var body = new MemoryStream();
+                await context.Request.InputStream.CopyToAsync(body);
+                _received.GetOrAdd(context.Request.Url!.AbsolutePath, _ => new ConcurrentQueue<byte[]>()).Enqueue(body.ToArray());
+                context.Response.StatusCode = (int)HttpStatusCode.OK;
+                context.Response.Close();
+            }
+            catch (Exception exception) when (exception is HttpListenerException or IOException or ObjectDisposedException)
+            {
+                context.Response.Abort(); // one export the exporter gave up on: keep serving the next
+            }
         }
     }
 }

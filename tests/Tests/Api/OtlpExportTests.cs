@@ -5,7 +5,7 @@ namespace AccountMetadata.Tests.Api;
 
 /// <summary>
 /// With <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set, a silo sends its traces (ASP.NET Core's requests and Orleans' grain
-/// calls) and its metrics over OTLP; without it, it sends nothing and traces are not even collected.
+/// calls) and its metrics over OTLP, as an OpenTelemetry Collector would receive them.
 /// </summary>
 public sealed class OtlpExportTests
 {

@@ -62,6 +62,7 @@ internal sealed partial class SiloCluster : IDisposable
     public async Task RestartAsync(int index)
     {
         _silos[index]?.Dispose();
+        _silos[index] = null; // until the new life is ready: a start that fails leaves nothing disposed behind
         var log = Path.ChangeExtension(Names.LogFile, null) + $"-{index}.log";
         _silos[index] = await SiloProcess.StartAsync(Names.Table, Names.Topic, Names.Group, log, "Warning", _environment);
     }

@@ -37,7 +37,7 @@ internal sealed class DrillSilo : IDisposable
         var drill = new DrillSilo(name, new Dictionary<string, string>(environment ?? [])
         {
             // Pause well before memory matters, so an outage shows the pause within seconds at drill rates.
-            ["Ingestion__MaxUncommittedMessages"] = MaxUncommittedMessages.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Ingestion__MaxUncommittedMessages"] = MaxUncommittedMessages.ToString(CultureInfo.InvariantCulture),
             ["Logging__LogLevel__AccountMetadata"] = "Information",
             ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
         });

@@ -21,6 +21,20 @@ public sealed class FaultStackFixture : IAsyncLifetime
 
     public Task StopAsync(string service) => StackScript.RunAsync(_directory, "stop", service);
 
+    /// <summary>
+    /// Every service running and DynamoDB not frozen, whatever the drill before left (its own restart can fail on a
+    /// loaded machine): each drill starts from a whole stack, so one failure does not become five.
+    /// </summary>
+    public async Task EnsureAllUpAsync()
+    {
+        foreach (var service in new[] { "dynamodb", "kafka", "redis" })
+        {
+            await StartAsync(service); // "already running" when it is
+        }
+
+        await ThawDynamoDbAsync();
+    }
+
     public Task StartAsync(string service) => StackScript.RunAsync(_directory, "start", service);
 
     public Task FreezeDynamoDbAsync() => StackScript.RunAsync(_directory, "freeze", "dynamodb");

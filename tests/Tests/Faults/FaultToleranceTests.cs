@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using AccountMetadata.Tests.Cluster;
@@ -12,7 +13,7 @@ namespace AccountMetadata.Tests.Faults;
 /// older value.
 /// </summary>
 [Collection(FaultDrills.Name)]
-public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelper output)
+public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelper output) : IDisposable
 {
     private const int Silos = 3;
     private const int Accounts = 600; // 3,000 account items: what DynamoDB Local on disk can rewrite every few seconds
@@ -20,18 +21,25 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
     private const int ActiveAccounts = 10; // the accounts read during a drill: written before it breaks anything
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
-    private TimeSpan _slowestRead;
+
+    /// <summary>A graceful stop drains (Ingestion:DrainTimeout, 6 s), then waits for the grains' flushes: on a busy
+    /// machine with DynamoDB Local behind, well past what a quiet one needs.</summary>
+    private static readonly TimeSpan GracefulStop = TimeSpan.FromSeconds(90);
 
     /// <summary>Every drill silo pauses well before memory matters, so an outage shows the pause within seconds.</summary>
-    private static readonly Dictionary<string, string> DrillSettings = new(StringComparer.Ordinal)
+    private static readonly IReadOnlyDictionary<string, string> DrillSettings = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["Ingestion__MaxUncommittedMessages"] = DrillSilo.MaxUncommittedMessages.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Ingestion__MaxUncommittedMessages"] = DrillSilo.MaxUncommittedMessages.ToString(CultureInfo.InvariantCulture),
     };
+
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private TimeSpan _slowestRead;
 
     [Fact]
     public async Task Three_SIGKILLs_of_a_silo_at_random_moments_lose_nothing()
     {
         using var _ = StackEndpoints.Use(stack.Endpoints);
+        await stack.EnsureAllUpAsync();
         using var cluster = await SiloCluster.StartAsync("kill", Silos, DrillSettings);
         using var ingest = SteadyIngest.Start(cluster.Names.Topic, Accounts, PerSecond);
         var seed = Environment.TickCount;
@@ -55,6 +63,7 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
     public async Task A_rolling_restart_under_ingest_and_reads_keeps_reads_answered_and_loses_nothing()
     {
         using var _ = StackEndpoints.Use(stack.Endpoints);
+        await stack.EnsureAllUpAsync();
         using var cluster = await SiloCluster.StartAsync("rolling", Silos, DrillSettings);
         using var ingest = SteadyIngest.Start(cluster.Names.Topic, Accounts, PerSecond);
         await ingest.WaitForMoreAsync(20_000, Patience);
@@ -68,7 +77,7 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
             var stopping = cluster[index].BaseAddress;
             reads.ReadThrough(cluster.Silos.Select(s => s.BaseAddress).Where(address => address != stopping));
             var clock = Stopwatch.StartNew();
-            await cluster.StopAsync(index, TimeSpan.FromSeconds(30));
+            await cluster.StopAsync(index, GracefulStop);
             var stoppedIn = clock.Elapsed;
             await cluster.RestartAsync(index);
             reads.ReadThrough(cluster.Silos.Select(s => s.BaseAddress));
@@ -80,6 +89,7 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
         await reads.StopAsync();
         var total = reads.Answered + reads.Failed;
         output.WriteLine($"reads during the rolling restart: {reads.Answered} of {total} answered ({100.0 * reads.Answered / total:0.000} %); failures: {reads.Failures}");
+        Assert.True(total >= 1_000, $"only {total} reads made: too few to measure availability");
         Assert.True(reads.Answered >= total * 0.999, $"{reads.Failed} of {total} reads not answered ({reads.Failures})");
         await EndIngestAndAssertStoredAsync(cluster, ingest);
     }
@@ -88,22 +98,24 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
     public async Task Redis_stopped_for_20_seconds_keeps_the_cluster_serving_and_ingesting_and_stops_only_new_silos_from_joining()
     {
         using var _ = StackEndpoints.Use(stack.Endpoints);
+        await stack.EnsureAllUpAsync();
         using var cluster = await SiloCluster.StartAsync("redis", Silos, DrillSettings);
         using var ingest = SteadyIngest.Start(cluster.Names.Topic, Accounts, PerSecond);
         await ingest.WaitForMoreAsync(20_000, Patience);
         await WaitUntilActiveAccountsAnswerAsync(cluster);
 
-        await stack.StopAsync("redis");
-        Task<int> joining;
+        Task<int>? joining = null;
         try
         {
+            await stack.StopAsync("redis");
             var outage = Stopwatch.StartNew();
             var appliedAtStop = await cluster.SumAsync("ingest_applied_total");
             joining = cluster.AddAsync(); // membership lives in Redis: it must not join while Redis is away
             var reads = 0;
+            var running = cluster.Silos; // the three: the fourth is not among them while it starts
             while (outage.Elapsed < Outage)
             {
-                foreach (var silo in cluster.Silos.Take(Silos))
+                foreach (var silo in running)
                 {
                     reads += await ReadActiveAccountsAsync(silo.BaseAddress);
                 }
@@ -117,23 +129,26 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
         finally
         {
             await stack.StartAsync("redis");
+            if (joining is not null)
+            {
+                // The silo started during the outage joins once Redis is back or, having found no membership store,
+                // exited at start ("Membership failed to start"); then a new one is started in its place.
+                try
+                {
+                    await joining;
+                }
+                catch (Exception exception) when (exception is InvalidOperationException or TimeoutException)
+                {
+                    output.WriteLine($"the silo started during the outage did not join: {exception.Message}; starting it again");
+                    await cluster.RestartAsync(Silos);
+                }
+            }
         }
 
-        // The silo started during the outage joins once Redis is back (or, if it gave up and exited, a new one does)
-        // and gets its share of the partitions.
-        try
-        {
-            await joining;
-        }
-        catch (InvalidOperationException exception)
-        {
-            output.WriteLine($"the silo started during the outage gave up: {exception.Message}; starting it again");
-            await cluster.RestartAsync(Silos);
-        }
-
+        // Four silos share the eight partitions evenly: the newcomer got its share.
         await Eventually.Until(
             cluster.PartitionsAsync,
-            pulled => pulled.Count(p => p.Count > 0) == Silos + 1 && pulled.SelectMany(p => p).Distinct().Count() == SiloCluster.Partitions,
+            pulled => pulled.Count == Silos + 1 && pulled.All(p => p.Count == SiloCluster.Partitions / (Silos + 1)),
             Patience,
             "the fourth silo pulling its share");
         await EndIngestAndAssertStoredAsync(cluster, ingest);
@@ -151,18 +166,20 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
     public async Task The_broker_stopped_for_20_seconds_answers_503_to_writes_keeps_reads_and_recovers_by_itself()
     {
         using var _ = StackEndpoints.Use(stack.Endpoints);
+        await stack.EnsureAllUpAsync();
         using var cluster = await SiloCluster.StartAsync("broker", Silos, DrillSettings);
         using var ingest = SteadyIngest.Start(cluster.Names.Topic, Accounts, PerSecond);
         await ingest.WaitForMoreAsync(20_000, Patience);
         await WaitUntilActiveAccountsAnswerAsync(cluster);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) }; // a write may wait out its own 5 s once
 
-        await stack.StopAsync("kafka");
         var down = Stopwatch.StartNew();
         var writesRefused = 0;
         var reads = 0;
         try
         {
+            await stack.StopAsync("kafka");
+            down.Restart();
             while (down.Elapsed < Outage)
             {
                 var silo = cluster.Silos[writesRefused % Silos].BaseAddress;
@@ -179,11 +196,12 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
             await stack.StartAsync("kafka"); // also when the drill failed: the drills after it need the broker
         }
 
-        // Once a silo's producer knew the brokers were down, its writes were refused at once rather than after their
-        // own delivery timeout each: most of the 503s were such refusals (one trial write a second still went through).
+        // Once a silo's producer knew the brokers were down (librdkafka says so within a second), its writes were
+        // refused at once rather than after their own delivery timeout each: only the writes that reached a silo
+        // before its circuit opened may have waited.
         var refusedAtOnce = await cluster.SumAsync("kafka_stream_writes_refused_total");
         output.WriteLine($"broker down {down.Elapsed.TotalSeconds:0.0} s: {writesRefused} writes answered 503 ({refusedAtOnce} refused at once), {reads} reads answered 200 (slowest {_slowestRead.TotalMilliseconds:0} ms)");
-        Assert.True(refusedAtOnce >= writesRefused / 2, $"{refusedAtOnce} of {writesRefused} writes refused at once");
+        Assert.True(refusedAtOnce >= writesRefused - (2 * Silos), $"{refusedAtOnce} of {writesRefused} writes refused at once");
 
         // Every silo's write path recovers on its own: the first write after the restart may still find the old connection.
         foreach (var silo in cluster.Silos)
@@ -207,6 +225,7 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
     public async Task SIGTERM_during_ingest_drains_commits_and_exits_0_within_15_seconds()
     {
         using var _ = StackEndpoints.Use(stack.Endpoints);
+        await stack.EnsureAllUpAsync();
         using var silo = await DrillSilo.StartAsync("sigterm");
         using var ingest = SteadyIngest.Start(silo.Topic, Accounts, PerSecond);
         await silo.WaitUntilAppliedAsync(30_000, Patience);
@@ -232,9 +251,12 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
         await silo.AssertStoredAsync(ingest.Expected);
     }
 
+    public void Dispose() => _http.Dispose();
+
     private async Task StorageOutageAsync(string name, Func<Task> begin, Func<Task> end)
     {
         using var _ = StackEndpoints.Use(stack.Endpoints);
+        await stack.EnsureAllUpAsync();
         using var cluster = await SiloCluster.StartAsync(name, Silos, new Dictionary<string, string>(DrillSettings)
         {
             // Retry quickly so the drill sees the pause and the recovery within its 20 s.
@@ -245,10 +267,10 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
         await WaitUntilActiveAccountsAnswerAsync(cluster);
         var memoryBefore = cluster.Silos.Select(s => s.ResidentBytes()).ToArray();
 
-        await begin();
         var ended = false;
         try
         {
+            await begin();
             var outage = Stopwatch.StartNew();
             var notReady = new bool[Silos];
             var pausedAt = new double?[Silos]; // what each silo had consumed when it was first seen paused
@@ -259,17 +281,16 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
                 {
                     var silo = cluster[i];
                     reads += await ReadActiveAccountsAsync(silo.BaseAddress);
-                    using var http = new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
-                    using var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                    using var ready = await _http.GetAsync(new Uri(silo.BaseAddress, "/health/ready"));
                     if (ready.StatusCode == HttpStatusCode.ServiceUnavailable)
                     {
                         notReady[i] = true;
                         Assert.Contains("DynamoDB", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
                     }
 
-                    if (pausedAt[i] is null && await silo.MetricAsync(http, "ingest_paused") == 1)
+                    if (pausedAt[i] is null && await silo.MetricAsync(_http, "ingest_paused") == 1)
                     {
-                        pausedAt[i] = await silo.MetricAsync(http, "ingest_consumed_total");
+                        pausedAt[i] = await silo.MetricAsync(_http, "ingest_consumed_total");
                     }
                 }
             }
@@ -335,7 +356,7 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
 
     /// <summary>Waits until every silo answers the accounts read during a drill (20,000 applied does not mean every
     /// account has features yet: on a busy machine the partitions progress unevenly).</summary>
-    private static async Task WaitUntilActiveAccountsAnswerAsync(SiloCluster cluster)
+    private async Task WaitUntilActiveAccountsAnswerAsync(SiloCluster cluster)
     {
         foreach (var silo in cluster.Silos)
         {
@@ -349,11 +370,10 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
     /// </summary>
     private async Task<int> ReadActiveAccountsAsync(Uri silo)
     {
-        using var http = new HttpClient { BaseAddress = silo, Timeout = TimeSpan.FromSeconds(10) };
         for (var account = 0; account < ActiveAccounts; account++)
         {
             var started = Stopwatch.GetTimestamp();
-            using var response = await http.GetAsync(new Uri($"/accounts/{SteadyIngest.AccountId(account)}", UriKind.Relative));
+            using var response = await _http.GetAsync(new Uri(silo, $"/accounts/{SteadyIngest.AccountId(account)}"));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var took = Stopwatch.GetElapsedTime(started);
             _slowestRead = took > _slowestRead ? took : _slowestRead;
@@ -362,13 +382,12 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
         return ActiveAccounts;
     }
 
-    private static async Task<int> AnsweringAccountsAsync(Uri silo)
+    private async Task<int> AnsweringAccountsAsync(Uri silo)
     {
-        using var http = new HttpClient { BaseAddress = silo, Timeout = TimeSpan.FromSeconds(10) };
         var answering = 0;
         for (var account = 0; account < ActiveAccounts; account++)
         {
-            using var response = await http.GetAsync(new Uri($"/accounts/{SteadyIngest.AccountId(account)}", UriKind.Relative));
+            using var response = await _http.GetAsync(new Uri(silo, $"/accounts/{SteadyIngest.AccountId(account)}"));
             answering += response.StatusCode == HttpStatusCode.OK ? 1 : 0;
         }
 

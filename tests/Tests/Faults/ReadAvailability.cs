@@ -1,15 +1,20 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 
 namespace AccountMetadata.Tests.Faults;
 
 /// <summary>
-/// Clients reading active accounts without pause through the silos they are pointed at (round robin), counting
-/// every request answered 200 and every one that was not: the availability a drill promises.
+/// Clients reading active accounts through the silos they are pointed at (round robin over accounts and silos), a
+/// few hundred a second, counting every request answered 200 and every one that was not: the availability a drill
+/// promises.
 /// </summary>
 internal sealed class ReadAvailability : IAsyncDisposable
 {
     private const int Readers = 2;
+
+    /// <summary>Between one reader's requests: the drill measures availability, not how fast two cores can read.</summary>
+    private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(5);
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
@@ -18,12 +23,13 @@ internal sealed class ReadAvailability : IAsyncDisposable
     private volatile Uri[] _through;
     private long _answered;
     private long _failed;
+    private long _next = -1;
 
     private ReadAvailability(IEnumerable<Uri> through, int accounts)
     {
         _through = [.. through];
         _accounts = accounts;
-        _readers = [.. Enumerable.Range(0, Readers).Select(reader => Task.Run(() => ReadAsync(reader)))];
+        _readers = [.. Enumerable.Range(0, Readers).Select(_ => Task.Run(ReadAsync))];
     }
 
     public long Answered => Interlocked.Read(ref _answered);
@@ -56,16 +62,19 @@ internal sealed class ReadAvailability : IAsyncDisposable
         _http.Dispose();
     }
 
-    private async Task ReadAsync(int reader)
+    private async Task ReadAsync()
     {
-        for (var i = reader; !_stop.IsCancellationRequested; i += Readers)
+        while (!_stop.IsCancellationRequested)
         {
+            // One sequence for both readers, so every account is read through every silo in turn.
+            var i = Interlocked.Increment(ref _next);
             var through = _through;
-            var uri = new Uri(through[i % through.Length], $"/accounts/{SteadyIngest.AccountId(i % _accounts)}");
+            var uri = new Uri(through[i % through.Length], $"/accounts/{SteadyIngest.AccountId((int)(i / through.Length % _accounts))}");
             try
             {
                 using var response = await _http.GetAsync(uri, _stop.Token);
-                Count(response.StatusCode == HttpStatusCode.OK ? null : ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Count(response.StatusCode == HttpStatusCode.OK ? null : ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
+                await Task.Delay(Pause, _stop.Token);
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {

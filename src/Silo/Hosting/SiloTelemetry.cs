@@ -87,6 +87,10 @@ public static class SiloTelemetry
         // status): measured on every read, exported for nothing.
         { Name: "http.server.active_requests" or "aspnetcore.routing.match_attempts" } => MetricStreamConfiguration.Drop,
 
+        // Kestrel's memory pool (.NET 10) counts every buffer rented and returned, about three of each per request:
+        // six updates a read, for figures no operator acts on. Its allocations and evictions (rare) stay.
+        { Name: "aspnetcore.memory_pool.rented" or "aspnetcore.memory_pool.pooled" } => MetricStreamConfiguration.Drop,
+
         // Orleans counts directory lookups on every grain call; aggregated here they were the largest share of
         // OpenTelemetry's cost on hot reads (perf). The Orleans Dashboard still shows them.
         { Meter.Name: OrleansMeterMirror.SourceMeterName } when instrument.Name.StartsWith("orleans-directory-lookups", StringComparison.Ordinal) =>

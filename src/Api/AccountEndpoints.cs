@@ -47,7 +47,7 @@ public static class AccountEndpoints
             return ApiProblems.InvalidAccountId(accountId);
         }
 
-        var namespaces = (await grains.GetGrain<IAccountGrain>(accountId).GetAllAsync().ConfigureAwait(false)).Value;
+        var namespaces = (await ReadAllAsync(grains.GetGrain<IAccountGrain>(accountId)).ConfigureAwait(false)).Value;
         return namespaces.Length == 0 ? ApiProblems.AccountNotFound(accountId) : new AccountResult(accountId, namespaces);
     }
 
@@ -63,7 +63,17 @@ public static class AccountEndpoints
             return ApiProblems.InvalidNamespace(@namespace);
         }
 
-        var features = await grains.GetGrain<IAccountGrain>(accountId).GetNamespaceAsync(@namespace).ConfigureAwait(false);
+        var grain = grains.GetGrain<IAccountGrain>(accountId);
+        NamespaceFeatures? features;
+        try
+        {
+            features = await grain.GetNamespaceAsync(@namespace).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (ClusterChangeRetry.IsTransient(exception))
+        {
+            features = await ClusterChangeRetry.ReadAgainAsync((grain, @namespace), static read => read.grain.GetNamespaceAsync(read.@namespace)).ConfigureAwait(false);
+        }
+
         return features is null ? ApiProblems.NamespaceNotFound(accountId, @namespace) : new NamespaceResult(accountId, features);
     }
 
@@ -152,7 +162,7 @@ public static class AccountEndpoints
         var reads = new Task<Immutable<NamespaceFeatures[]>>[distinct.Length];
         for (var i = 0; i < distinct.Length; i++)
         {
-            reads[i] = grains.GetGrain<IAccountGrain>(distinct[i]).GetAllAsync().AsTask();
+            reads[i] = ReadAllAsync(grains.GetGrain<IAccountGrain>(distinct[i])).AsTask();
         }
 
         await Task.WhenAll(reads).ConfigureAwait(false);
@@ -163,5 +173,18 @@ public static class AccountEndpoints
         }
 
         return new BatchGetResult(distinct, results, only);
+    }
+
+    /// <summary>An account's namespaces, read again if the cluster was changing under the first read.</summary>
+    private static async ValueTask<Immutable<NamespaceFeatures[]>> ReadAllAsync(IAccountGrain grain)
+    {
+        try
+        {
+            return await grain.GetAllAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (ClusterChangeRetry.IsTransient(exception))
+        {
+            return await ClusterChangeRetry.ReadAgainAsync(grain, static read => read.GetAllAsync()).ConfigureAwait(false);
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Amazon.Runtime;
 using Confluent.Kafka;
 using Microsoft.AspNetCore.Http;
+using Orleans.Runtime;
 
 namespace AccountMetadata.Silo.Hosting;
 
@@ -37,6 +38,8 @@ public static class FailureProblems
         BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message, 0),
         _ when CausedByStorage(exception) => (StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
             "The account could not be loaded from DynamoDB. Retry shortly.", 2),
+        OrleansMessageRejectionException or SiloUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Cluster changing",
+            "The account's silo was leaving the cluster and its new place was not settled yet. Retry shortly.", 1),
         TimeoutException => (StatusCodes.Status503ServiceUnavailable, "Timed out",
             "The account did not answer in time (its silo may be busy or leaving the cluster). Retry shortly.", 2),
         KafkaException kafka => (StatusCodes.Status503ServiceUnavailable, "Broker unavailable",

@@ -8,4 +8,6 @@ namespace AccountMetadata.Api;
 public static class AccountJson
 {
     public static IResult Namespace(string accountId, NamespaceFeatures features) => new NamespaceResult(accountId, features);
+
+    public static IResult Account(string accountId, IReadOnlyList<NamespaceFeatures> namespaces) => new AccountResult(accountId, namespaces);
 }

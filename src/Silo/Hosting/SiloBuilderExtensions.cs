@@ -103,7 +103,11 @@ public static class SiloBuilderExtensions
             stream =>
             {
                 stream.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
-                stream.ConfigurePullingAgent(agent => agent.Configure(options => options.GetQueueMsgsTimerPeriod = ingestion.PollInterval));
+                stream.ConfigurePullingAgent(agent => agent.Configure(options =>
+                {
+                    options.GetQueueMsgsTimerPeriod = ingestion.PollInterval;
+                    options.StreamInactivityPeriod = ingestion.StreamInactivityPeriod;
+                }));
             });
         silo.Services.AddKeyedSingleton<IKafkaStreamBackpressure, StorageBackpressure>(AccountStreams.ProviderName);
         silo.Services.AddSingleton(new AccountDeliveryOptions { AcknowledgeBeforeDurable = ingestion.AcknowledgeBeforeDurable });

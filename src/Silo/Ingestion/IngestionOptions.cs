@@ -34,4 +34,11 @@ public sealed class IngestionOptions
 
     /// <summary>How often an idle partition is looked at: the floor of a record's way from the broker to its grain.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// How long a pulling agent remembers an account's stream after its last record. A record for a stream it has
+    /// forgotten costs a registration (a handshake call to the grain), and Orleans' agent reads nothing more from
+    /// that partition until every registration in flight is done.
+    /// </summary>
+    public TimeSpan StreamInactivityPeriod { get; set; } = TimeSpan.FromMinutes(2);
 }

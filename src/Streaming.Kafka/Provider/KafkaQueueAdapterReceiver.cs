@@ -177,7 +177,14 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         var committed = Volatile.Read(ref _committedOffset);
         var uncommitted = session.Progress.UncommittedRecords;
         session.Progress.Abandon();
-        LogStopped(logger, providerName, session.Partition, committed, uncommitted);
+        if (committed < 0)
+        {
+            LogStoppedWithoutCommit(logger, providerName, session.Partition, uncommitted);
+        }
+        else
+        {
+            LogStopped(logger, providerName, session.Partition, committed, uncommitted);
+        }
         statistics.Partitions.TryRemove(session.Partition, out _);
         try
         {
@@ -398,6 +405,9 @@ internal sealed partial class KafkaQueueAdapterReceiver(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream provider {Provider}: stopped pulling partition {Partition}; committed up to {Offset}, {Uncommitted} records left to its next owner")]
     private static partial void LogStopped(ILogger logger, string provider, int partition, long offset, long uncommitted);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream provider {Provider}: stopped pulling partition {Partition} before committing anything; {Uncommitted} records left to its next owner")]
+    private static partial void LogStoppedWithoutCommit(ILogger logger, string provider, int partition, long uncommitted);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stream provider {Provider}, partition {Partition}: Kafka {Code} {Reason} (the same error {Suppressed} more times since it was last logged)")]
     private static partial void LogKafkaError(ILogger logger, string provider, int partition, Confluent.Kafka.ErrorCode code, string reason, int suppressed);

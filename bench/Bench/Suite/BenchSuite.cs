@@ -840,6 +840,11 @@ internal sealed partial class BenchSuite(BenchSettings settings)
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(silo.BaseAddress, $"/dashboard/api/accounts/probe-{probe}"));
         request.Headers.Add("X-Api-Key", AdminKey);
         using var response = await _http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            return false; // e.g. 503 while the silo is saturated: asked again
+        }
+
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return json.RootElement.GetProperty("namespaces").EnumerateArray().Any(ns =>
             ns.GetProperty("namespace").GetString() == "segments" && ns.GetProperty("durable").GetBoolean()

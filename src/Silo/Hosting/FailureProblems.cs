@@ -42,6 +42,11 @@ public static class FailureProblems
             "The account's silo was leaving the cluster and its new place was not settled yet. Retry shortly.", 1),
         TimeoutException => (StatusCodes.Status503ServiceUnavailable, "Timed out",
             "The account did not answer in time (its silo may be busy or leaving the cluster). Retry shortly.", 2),
+
+        // Orleans cancels a call whose message expired before its grain could be placed (the cluster changing on a
+        // busy machine); a request the client itself abandoned never reaches here with anyone left to answer.
+        OperationCanceledException => (StatusCodes.Status503ServiceUnavailable, "Timed out",
+            "The account's call expired before it could be placed (the cluster may be changing). Retry shortly.", 2),
         KafkaException kafka => (StatusCodes.Status503ServiceUnavailable, "Broker unavailable",
             $"The ingest topic did not acknowledge the write ({kafka.Error.Code}); nothing from this request is guaranteed stored. Retry shortly: writes are idempotent.", 5),
         _ => (StatusCodes.Status500InternalServerError, "Internal error", "The request failed on the server; it has been logged.", 0),

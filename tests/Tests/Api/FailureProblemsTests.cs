@@ -12,6 +12,9 @@ public sealed class FailureProblemsTests
         // A silo leaving the cluster: its directory has not moved on yet (the read was already made again).
         { new SiloUnavailableException("silo S127.0.0.1:11111 is shutting down"), StatusCodes.Status503ServiceUnavailable },
         { new TimeoutException("response did not arrive on time"), StatusCodes.Status503ServiceUnavailable },
+
+        // What Orleans throws when a call waited for placement past its expiry (a rolling restart on a loaded box).
+        { new OperationCanceledException("Message expired before placement could complete for grain account/drill-9."), StatusCodes.Status503ServiceUnavailable },
         { new InvalidOperationException("a bug"), StatusCodes.Status500InternalServerError },
     };
 

@@ -10,15 +10,17 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // dotnet run -c Release --project bench/Bench -- memory [N]   managed heap per active account (slope N -> 2N)
 // dotnet run -c Release --project bench/Bench -- write-modes [N]  item writes: unconditional batches vs conditional (stack needed)
 // dotnet run -c Release --project bench/Bench -- load-modes [N]   cold account loads: Query per account vs BatchGetItem (stack needed)
-// scripts/bench freshness [--accounts N] [--idle-seconds S]  only the freshness measurement, on N accounts loaded first
-//                                                          (and left without records for S seconds, as the suite's are)
+// scripts/bench freshness [--accounts N] [--idle-seconds S] [--rate R]  only the freshness measurement, on N accounts
+//                                                          loaded first (and left without records for S seconds, as the
+//                                                          suite's are), under R features/s (10,000)
 // scripts/bench telemetry-cost [--accounts N]             hot reads with OpenTelemetry against the same without it
 // scripts/bench soak (runs: Bench soak)                     the soak: mixed load on --silos (2) for --minutes (30), heap and p99 over time
 switch (args.FirstOrDefault())
 {
     case "suite":
         var settings = new BenchSettings(
-            Accounts: Option("--accounts", 50_000), NaiveMessages: Option("--naive", 100_000), MemoryAccounts: Option("--memory-accounts", 200_000));
+            Accounts: Option("--accounts", 50_000), NaiveMessages: Option("--naive", 100_000), MemoryAccounts: Option("--memory-accounts", 200_000),
+            FreshnessRate: Option("--freshness-rate", 10_000));
         var results = await new BenchSuite(settings).RunAsync();
         var directory = Path.Combine(AccountMetadata.Testing.StackEndpoints.RepositoryRoot, "bench", "results");
         await results.WriteAsync(directory);
@@ -27,7 +29,8 @@ switch (args.FirstOrDefault())
         Console.WriteLine($"written: {Path.Combine(directory, "latest.json")} and latest.md");
         break;
     case "freshness":
-        await new BenchSuite(new BenchSettings(Accounts: Option("--accounts", 10_000))).RunFreshnessAsync(TimeSpan.FromSeconds(Option("--idle-seconds", 0)));
+        await new BenchSuite(new BenchSettings(Accounts: Option("--accounts", 10_000), FreshnessRate: Option("--rate", 10_000)))
+            .RunFreshnessAsync(TimeSpan.FromSeconds(Option("--idle-seconds", 0)));
         break;
     case "telemetry-cost":
         await new BenchSuite(new BenchSettings(Accounts: Option("--accounts", 10_000))).RunTelemetryCostAsync();

@@ -697,7 +697,7 @@ internal sealed partial class BenchSuite(BenchSettings settings)
     }
 
     /// <summary>
-    /// Under a background ingest of 10,000 features/s, a probe produces a feature every 50 ms and polls the API
+    /// Under a background ingest (<see cref="BenchSettings.FreshnessRate"/>, the 10,000 features/s), a probe produces a feature every 50 ms and polls the API
     /// until it is visible: broker acknowledgement to visible, and (for every fifth probe) to durable.
     /// </summary>
     private async Task FreshnessAsync(SiloProcess silo, string topic, FeatureDataset data)
@@ -714,7 +714,7 @@ internal sealed partial class BenchSuite(BenchSettings settings)
         await Eventually.Until(() => IsVisibleAsync(silo, Probes - 1, "warm"), v => v, Patience, "probe accounts warm");
 
         using var stop = new CancellationTokenSource();
-        var background = Task.Run(() => BackgroundIngest(producer, topic, data, 10_000, stop.Token));
+        var background = Task.Run(() => BackgroundIngest(producer, topic, data, settings.FreshnessRate, stop.Token));
         var pausedShare = Task.Run(() => PausedShareAsync(silo, stop.Token));
         var visible = new List<double>();
         var durable = new List<double>();
@@ -924,6 +924,7 @@ internal sealed partial class BenchSuite(BenchSettings settings)
         r.Row("cold read p99 (ms)", "cold_read_p99_ms");
         r.Row("batch-get of 100 (accounts/s)", "batch_get_items_per_s");
         r.Row("batch-get: managed bytes allocated per account", "batch_get_allocated_bytes_per_account");
+        r.Row("freshness: background ingest achieved (features/s; the issue's figure is at 10,000)", "freshness_background_features_per_s");
         r.Row("freshness ack -> visible p50 (ms)", "freshness_p50_ms");
         r.Row("freshness ack -> visible p99 (ms)", "freshness_p99_ms", "<= 200", v => v <= 200);
         r.Row("ack -> durable p99, default flush (ms)", "freshness_durable_p99_ms");

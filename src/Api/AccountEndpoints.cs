@@ -31,7 +31,7 @@ public static class AccountEndpoints
 
         // Singletons resolved once here, not per request: a handler that asks for a service makes ASP.NET create a
         // request scope, a cost the read path (tens of thousands of requests a second) does not need to pay.
-        var grains = endpoints.ServiceProvider.GetRequiredService<IGrainFactory>();
+        var grains = new AccountGrainReferences(endpoints.ServiceProvider.GetRequiredService<IGrainFactory>());
         var ingress = endpoints.ServiceProvider.GetRequiredService<IFeatureIngress>();
         accounts.MapGet("/{accountId}", (string accountId) => GetAccountAsync(accountId, grains));
         accounts.MapGet("/{accountId}/namespaces/{namespace}", (string accountId, string @namespace) => GetNamespaceAsync(accountId, @namespace, grains));
@@ -40,18 +40,18 @@ public static class AccountEndpoints
         return endpoints;
     }
 
-    private static async ValueTask<IResult> GetAccountAsync(string accountId, IGrainFactory grains)
+    private static async ValueTask<IResult> GetAccountAsync(string accountId, AccountGrainReferences grains)
     {
         if (!ApiProblems.IsValid(accountId))
         {
             return ApiProblems.InvalidAccountId(accountId);
         }
 
-        var namespaces = (await ReadAllAsync(grains.GetGrain<IAccountGrain>(accountId)).ConfigureAwait(false)).Value;
+        var namespaces = (await ReadAllAsync(grains.Get(accountId)).ConfigureAwait(false)).Value;
         return namespaces.Length == 0 ? ApiProblems.AccountNotFound(accountId) : new AccountResult(accountId, namespaces);
     }
 
-    private static async ValueTask<IResult> GetNamespaceAsync(string accountId, string @namespace, IGrainFactory grains)
+    private static async ValueTask<IResult> GetNamespaceAsync(string accountId, string @namespace, AccountGrainReferences grains)
     {
         if (!ApiProblems.IsValid(accountId))
         {
@@ -63,7 +63,7 @@ public static class AccountEndpoints
             return ApiProblems.InvalidNamespace(@namespace);
         }
 
-        var grain = grains.GetGrain<IAccountGrain>(accountId);
+        var grain = grains.Get(accountId);
         NamespaceFeatures? features;
         try
         {
@@ -105,7 +105,7 @@ public static class AccountEndpoints
         return TypedResults.Accepted($"/accounts/{accountId}", new EraseAccepted(accountId, "erase queued"));
     }
 
-    private static async Task<IResult> BatchGetAsync(HttpContext context, IGrainFactory grains, ApiOptions options)
+    private static async Task<IResult> BatchGetAsync(HttpContext context, AccountGrainReferences grains, ApiOptions options)
     {
         if (JsonRequestBody.Enforce(context, options.MaxRequestBodyBytes) is { } refused)
         {
@@ -162,7 +162,7 @@ public static class AccountEndpoints
         var reads = new Task<Immutable<NamespaceFeatures[]>>[distinct.Length];
         for (var i = 0; i < distinct.Length; i++)
         {
-            reads[i] = ReadAllAsync(grains.GetGrain<IAccountGrain>(distinct[i])).AsTask();
+            reads[i] = ReadAllAsync(grains.Get(distinct[i])).AsTask();
         }
 
         await Task.WhenAll(reads).ConfigureAwait(false);

@@ -14,6 +14,15 @@ namespace AccountMetadata.Grains;
 public interface IAccountGrain : IGrainWithStringKey
 {
     /// <summary>
+    /// How long a call that waits for durability may take before its caller gives up: as long as DynamoDB needs to
+    /// write the backlog, which under backpressure is minutes, not Orleans' default 30 s. With that default a loaded
+    /// silo timed out thousands of such calls a minute, each one retried into another wait, and the expired responses
+    /// flooded its log. A caller is still told at once when the grain's silo dies, and a stream receiver that loses
+    /// its partition stops waiting through its own cancellation.
+    /// </summary>
+    public const string DurabilityWaitTimeout = "00:10:00";
+
+    /// <summary>
     /// Applies updates, last writer wins per feature by timestamp (older ones are ignored and counted; on equal
     /// timestamps the later arrival wins), so a replay changes nothing. Completes once they are in memory (readable)
     /// and handed to storage; <see cref="WhenDurableAsync"/> tells when they are durable.
@@ -30,6 +39,7 @@ public interface IAccountGrain : IGrainWithStringKey
     /// waiting does not hurry it, so many updates still share one item write.
     /// </summary>
     [AlwaysInterleave]
+    [ResponseTimeout(DurabilityWaitTimeout)]
     Task<bool> WhenDurableAsync(Guid activation);
 
     /// <summary>
@@ -39,10 +49,12 @@ public interface IAccountGrain : IGrainWithStringKey
     /// commits the deliveries' offsets once none is missing.
     /// </summary>
     [AlwaysInterleave]
+    [ResponseTimeout(DurabilityWaitTimeout)]
     Task<RecordOrigin[]> ConfirmDeliveriesAsync(RecordOrigin[] deliveries);
 
     /// <summary>Applies stream events again, outside the stream; completes once they are durable.</summary>
     [AlwaysInterleave]
+    [ResponseTimeout(DurabilityWaitTimeout)]
     Task RedeliverAsync(Immutable<AccountStreamEvent[]> events);
 
     /// <summary>The namespace's features, or null when the account has none there.</summary>

@@ -1,4 +1,3 @@
-using System.Text;
 using AccountMetadata.Grains;
 using AccountMetadata.Streaming.Kafka;
 using Orleans.Runtime;
@@ -13,6 +12,8 @@ namespace AccountMetadata.Silo.Ingestion;
 /// </summary>
 public sealed class AccountDeliveryConfirmation(IGrainFactory grains) : IKafkaDeliveryConfirmation
 {
+    private readonly AccountGrainReferences _accounts = new(grains);
+
     public async Task ConfirmAsync(StreamId streamId, IReadOnlyList<KafkaBatchContainer> delivered, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivered);
@@ -22,7 +23,7 @@ public sealed class AccountDeliveryConfirmation(IGrainFactory grains) : IKafkaDe
             starts[i] = ((AccountStreamEvent)delivered[i].Events[0]).Origin;
         }
 
-        var grain = grains.GetGrain<IAccountGrain>(Encoding.UTF8.GetString(streamId.Key.Span));
+        var grain = _accounts.Get(streamId.Key);
         var lost = await grain.ConfirmDeliveriesAsync(starts).WaitAsync(cancellationToken).ConfigureAwait(true);
         if (lost.Length == 0)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Streams;
@@ -21,8 +22,16 @@ internal sealed partial class KafkaQueueCache(
     IKafkaDeliveryConfirmation? confirmation,
     ILogger logger) : IQueueCache
 {
+    /// <summary>
+    /// A store that is down fails every stream's confirmation at once (thousands per partition): one warning per
+    /// partition this often, counting the rest, is what an operator can read.
+    /// </summary>
+    private static readonly TimeSpan RetryWarningSpacing = TimeSpan.FromSeconds(10);
+
     private readonly Dictionary<StreamId, CachedStream> _streams = [];
     private readonly HashSet<CachedStream> _changed = [];
+    private long _retryWarnedAt;
+    private int _retriesNotWarned;
 
     /// <summary>Never zero: the agent skips its purge (and so every release and commit) while this is zero.</summary>
     public int GetMaxAddCount() => options.MaxMessagesPerRead;
@@ -125,9 +134,15 @@ internal sealed partial class KafkaQueueCache(
                 catch (Exception exception) when (!session.Stopped.IsCancellationRequested)
                 {
                     statistics.ConfirmationRetried();
-                    if (attempt == 1 || attempt % 20 == 0)
+                    if (_retryWarnedAt == 0 || Stopwatch.GetElapsedTime(_retryWarnedAt) >= RetryWarningSpacing)
                     {
-                        LogConfirmationRetry(logger, exception, stream.Id, delivered[0].Token.SequenceNumber, attempt);
+                        LogConfirmationRetry(logger, exception, stream.Id, delivered[0].Token.SequenceNumber, attempt, _retriesNotWarned);
+                        _retryWarnedAt = Stopwatch.GetTimestamp();
+                        _retriesNotWarned = 0;
+                    }
+                    else
+                    {
+                        _retriesNotWarned++;
                     }
 
                     try
@@ -159,8 +174,8 @@ internal sealed partial class KafkaQueueCache(
         _changed.Add(stream);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Confirming the delivery to {StreamId} at offset {Offset} failed (attempt {Attempt}); retrying")]
-    private static partial void LogConfirmationRetry(ILogger logger, Exception exception, StreamId streamId, long offset, int attempt);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Confirming the delivery to {StreamId} at offset {Offset} failed (attempt {Attempt}; {NotWarned} other failed confirmations on this partition since the last warning); retrying")]
+    private static partial void LogConfirmationRetry(ILogger logger, Exception exception, StreamId streamId, long offset, int attempt, int notWarned);
 
     internal void DeliveryFailed() => statistics.DeliveryFailed();
 

@@ -42,6 +42,22 @@ public sealed class AccountGrainClusterTests : IAsyncLifetime
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
+    public async Task A_resolved_reference_reaches_the_activation_GetGrain_reaches()
+    {
+        var expected = _cluster.Client.GetGrain<IAccountGrain>("acc-resolved");
+        await expected.ApplyAsync(new FeatureUpdate("orders", "total", "7", 100));
+        foreach (var silo in _cluster.Silos)
+        {
+            var references = new AccountGrainReferences(silo.ServiceProvider.GetRequiredService<IGrainFactory>());
+            foreach (var reference in new[] { references.Get("acc-resolved"), references.Get("acc-resolved"u8.ToArray()) })
+            {
+                Assert.Equal(expected.GetGrainId(), reference.GetGrainId());
+                Assert.Equal("7", (await reference.GetNamespaceAsync("orders"))?.ValueAt(0));
+            }
+        }
+    }
+
+    [Fact]
     public async Task An_account_has_one_activation_in_the_cluster_and_its_state_outlives_it()
     {
         var grain = _cluster.Client.GetGrain<IAccountGrain>("acc-cluster");

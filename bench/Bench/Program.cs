@@ -14,6 +14,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 //                                                          loaded first (and left without records for S seconds, as the
 //                                                          suite's are), under R features/s (10,000)
 // scripts/bench telemetry-cost [--accounts N]             hot reads with OpenTelemetry against the same without it
+// scripts/bench cluster-cost [--accounts N]               one silo, two, two with accounts placed by partition
 // scripts/bench soak (runs: Bench soak)                     the soak: mixed load on --silos (2) for --minutes (30), heap and p99 over time
 switch (args.FirstOrDefault())
 {
@@ -34,6 +35,9 @@ switch (args.FirstOrDefault())
         break;
     case "telemetry-cost":
         await new BenchSuite(new BenchSettings(Accounts: Option("--accounts", 10_000))).RunTelemetryCostAsync();
+        break;
+    case "cluster-cost":
+        await new BenchSuite(new BenchSettings(Accounts: Option("--accounts", 10_000))).RunClusterCostAsync();
         break;
     case "soak":
         var soak = new AccountMetadata.Bench.Soak.SoakSettings(

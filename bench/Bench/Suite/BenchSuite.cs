@@ -26,6 +26,9 @@ internal sealed partial class BenchSuite(BenchSettings settings)
     /// <summary>.NET's own System.Runtime meter (GC.GetTotalAllocatedBytes), exported by the silo's OpenTelemetry.</summary>
     private const string AllocatedBytesMetric = "dotnet_gc_heap_total_allocated_bytes_total";
 
+    /// <summary>Orleans' histogram of the messages a silo sent to another (its count: messages between silos).</summary>
+    private const string RemoteMessagesMetric = "orleans_messaging_sent_messages_size_bytes_count";
+
     private readonly string _run = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
     private readonly BenchResults _results = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
@@ -361,10 +364,10 @@ internal sealed partial class BenchSuite(BenchSettings settings)
         }
     }
 
-    private async Task<(SiloProcess Silo, string Table, string Group)> IngestAsync(MessageOrder order, string topic, int count)
+    private async Task<(SiloProcess Silo, string Table, string Group)> IngestAsync(MessageOrder order, string topic, int count, string tableSuffix = "")
     {
         var suffix = Suffix(order);
-        var table = $"bench-{_run}-{suffix.Replace('_', '-')}";
+        var table = $"bench-{_run}-{suffix.Replace('_', '-')}{tableSuffix}";
         var group = table + "-group";
         var silo = await StartSiloAsync(table, topic, group, suffix);
         try
@@ -467,11 +470,12 @@ internal sealed partial class BenchSuite(BenchSettings settings)
     /// The cost of a cluster: the account-major cold ingest again on two silos sharing this machine (one Orleans
     /// cluster through the stack's Redis, the partitions split between them; the data produced once both pull, timed
     /// from the first message either consumed), then hot reads through one of them, so that grain calls cross silos.
-    /// Each figure against the one-silo figure of this run.
+    /// Each figure against the one-silo figure of this run, under result keys starting with <paramref name="key"/>;
+    /// <paramref name="placeByPartition"/> puts each account's grain on the silo pulling its partition.
     /// </summary>
-    private async Task TwoSilosAsync(FeatureDataset data)
+    private async Task TwoSilosAsync(FeatureDataset data, string key = "two_silos", bool placeByPartition = false)
     {
-        var table = $"bench-{_run}-two-silos";
+        var table = $"bench-{_run}-{key.Replace('_', '-')}";
         var (topic, group) = (table, table + "-group");
         KafkaTopics.Create(topic);
         var cluster = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -479,16 +483,19 @@ internal sealed partial class BenchSuite(BenchSettings settings)
             ["Cluster__Clustering"] = "Redis",
             ["Cluster__RedisConnectionString"] = StackEndpoints.Current.Redis,
             ["Cluster__ClusterId"] = table,
+            ["Grains__PlaceByPartition"] = placeByPartition ? "true" : "false",
         };
         var silos = new List<SiloProcess>();
         try
         {
             for (var i = 0; i < 2; i++)
             {
-                silos.Add(await StartSiloAsync(table, topic, group, $"two-silos-{i}", cluster));
+                silos.Add(await StartSiloAsync(table, topic, group, $"{key}-{i}", cluster));
             }
 
             await Eventually.Until(() => PulledPartitionsAsync(silos), pulled => pulled.All(n => n > 0) && pulled.Sum() == 8, Patience, "both silos pull");
+            var remoteBefore = await SumAsync(silos, RemoteMessagesMetric);
+            var cpuBefore = SiloCpu(silos);
             Produce(topic, data.Messages(MessageOrder.AccountMajor), data.Count);
             var applied = await Eventually.Until(
                 async () => (Applied: await SumAsync(silos, "ingest_applied_total") + await SumAsync(silos, "ingest_ignored_older_total"), At: DateTimeOffset.UtcNow),
@@ -509,15 +516,20 @@ internal sealed partial class BenchSuite(BenchSettings settings)
                 Patience,
                 "two silos: every feature durable and committed");
             var deliveries = await SumAsync(silos, "ingest_deliveries_total");
+            var remotePerDelivery = (await SumAsync(silos, RemoteMessagesMetric) - remoteBefore) / deliveries;
+            var cpuPerFeature = (SiloCpu(silos) - cpuBefore).TotalMicroseconds / data.Count;
             var appliedRate = data.Count / (applied.At - first).TotalSeconds;
             var durableRate = data.Count / (durable.At - first).TotalSeconds;
-            _results.Set("two_silos_applied_per_s", appliedRate);
-            _results.Set("two_silos_durable_per_s", durableRate);
-            _results.Set("two_silos_deliveries_per_s", deliveries / (durable.At - first).TotalSeconds);
-            _results.Set("two_silos_features_per_delivery", data.Count / deliveries);
-            _results.Set("two_silos_applied_vs_one", appliedRate / _results.Get("applied_features_per_s_account_major"));
-            _results.Set("two_silos_durable_vs_one", durableRate / _results.Get("durable_features_per_s_account_major"));
-            Log($"two silos, cold ingest (account-major): applied {appliedRate:N0}/s, durable {durableRate:N0}/s, {data.Count / deliveries:F1} features per grain delivery");
+            _results.Set($"{key}_applied_per_s", appliedRate);
+            _results.Set($"{key}_durable_per_s", durableRate);
+            _results.Set($"{key}_deliveries_per_s", deliveries / (durable.At - first).TotalSeconds);
+            _results.Set($"{key}_features_per_delivery", data.Count / deliveries);
+            _results.Set($"{key}_remote_messages_per_delivery", remotePerDelivery);
+            _results.Set($"{key}_silo_cpu_us_per_feature", cpuPerFeature);
+            _results.Set($"{key}_applied_vs_one", appliedRate / _results.Get("applied_features_per_s_account_major"));
+            _results.Set($"{key}_durable_vs_one", durableRate / _results.Get("durable_features_per_s_account_major"));
+            Log($"{key}, cold ingest (account-major): applied {appliedRate:N0}/s, durable {durableRate:N0}/s, {data.Count / deliveries:F1} features per grain delivery, " +
+                $"{remotePerDelivery:F2} messages between the silos per delivery, {cpuPerFeature:F1} µs of silo CPU per feature");
 
             // The reads pick accounts uniformly, so the share of them whose grain lives on the other silo is the share
             // of those grain calls that cross silos.
@@ -527,14 +539,14 @@ internal sealed partial class BenchSuite(BenchSettings settings)
                 accountGrains.Add(await ActiveAccountGrainsAsync(silo));
             }
 
-            _results.Set("two_silos_read_calls_crossing_share", accountGrains[1] / accountGrains.Sum());
-            Log($"two silos: account grains {accountGrains[0]:N0} / {accountGrains[1]:N0}; reads through the first cross silos for {accountGrains[1] / accountGrains.Sum():P0} of accounts");
+            _results.Set($"{key}_read_calls_crossing_share", accountGrains[1] / accountGrains.Sum());
+            Log($"{key}: account grains {accountGrains[0]:N0} / {accountGrains[1]:N0}; reads through the first cross silos for {accountGrains[1] / accountGrains.Sum():P0} of accounts");
             var reads = await Wrk.RunAsync(silos[0].BaseAddress, ReadScript(settings.Accounts, ""), threads: 2, connections: 64, seconds: 20);
-            _results.Set("two_silos_hot_reads_per_s", reads.RequestsPerSecond);
-            _results.Set("two_silos_hot_read_p99_ms", reads.P99Ms);
-            _results.Set("two_silos_hot_read_errors", reads.Errors);
-            _results.Set("two_silos_hot_reads_vs_one", reads.RequestsPerSecond / _results.Get("hot_reads_per_s"));
-            Log($"two silos, hot reads through one of them: {reads.RequestsPerSecond:N0} req/s, p99 {reads.P99Ms:F2} ms, {reads.Errors} errors");
+            _results.Set($"{key}_hot_reads_per_s", reads.RequestsPerSecond);
+            _results.Set($"{key}_hot_read_p99_ms", reads.P99Ms);
+            _results.Set($"{key}_hot_read_errors", reads.Errors);
+            _results.Set($"{key}_hot_reads_vs_one", reads.RequestsPerSecond / _results.Get("hot_reads_per_s"));
+            Log($"{key}, hot reads through one of them: {reads.RequestsPerSecond:N0} req/s, p99 {reads.P99Ms:F2} ms, {reads.Errors} errors");
         }
         finally
         {
@@ -544,6 +556,19 @@ internal sealed partial class BenchSuite(BenchSettings settings)
                 silo.Dispose();
             }
         }
+    }
+
+    /// <summary>CPU time the silo processes have used: on two shared cores, steadier than a rate.</summary>
+    private static TimeSpan SiloCpu(List<SiloProcess> silos)
+    {
+        var total = TimeSpan.Zero;
+        foreach (var silo in silos)
+        {
+            using var process = Process.GetProcessById(silo.ProcessId);
+            total += process.TotalProcessorTime;
+        }
+
+        return total;
     }
 
     private async Task<double> SumAsync(List<SiloProcess> silos, string metric)

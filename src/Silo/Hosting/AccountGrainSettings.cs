@@ -21,4 +21,12 @@ public sealed class AccountGrainSettings
 
     /// <summary>How long a deactivation may wait for the account's writes to become durable.</summary>
     public TimeSpan DeactivationTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Place each account's grain on the silo that pulls its Kafka partition (rather than Orleans' default
+    /// placement), so stream deliveries do not cross silos; reads still come through any silo. Off: two silos on one
+    /// machine exchanged half the messages per delivery with it (2.0 against 4.1) but ingested no faster, DynamoDB
+    /// being the bound (<c>scripts/bench cluster-cost</c>, README "Performance"); worth measuring again across machines.
+    /// </summary>
+    public bool PlaceByPartition { get; set; }
 }

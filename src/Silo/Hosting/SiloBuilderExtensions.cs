@@ -66,6 +66,11 @@ public static class SiloBuilderExtensions
             options => configuration.GetSection(DynamoDbOptions.SectionName).Bind(options),
             options => configuration.GetSection(WriteBehindOptions.SectionName).Bind(options));
         AddAccountStreams(silo, configuration);
+        if (grains.PlaceByPartition)
+        {
+            silo.PlaceWithKafkaPartition<AccountGrain>(AccountStreams.ProviderName);
+        }
+
         AddDashboard(silo, configuration, environment);
         if (!string.IsNullOrWhiteSpace(configuration[SiloTelemetry.OtlpEndpointSetting]))
         {

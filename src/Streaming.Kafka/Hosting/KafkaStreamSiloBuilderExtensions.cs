@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
+using Orleans.Metadata;
+using Orleans.Runtime.Placement;
 
 namespace AccountMetadata.Streaming.Kafka;
 
@@ -12,8 +14,8 @@ public static class KafkaStreamSiloBuilderExtensions
 {
     /// <summary>
     /// Adds a persistent stream provider named <paramref name="name"/> over a Kafka topic, with
-    /// <typeparamref name="TMapper"/> turning records into events. Orleans' pulling agents read the partitions (the
-    /// consistent-ring balancer spreads them over the silos and moves them when silos come and go); deliveries that
+    /// <typeparamref name="TMapper"/> turning records into events. Orleans' pulling agents read the partitions
+    /// (<see cref="KafkaPartitionBalancer"/> spreads them over the silos and moves them when silos come and go); deliveries that
     /// fail are retried without limit instead of skipped, and the cache batches a busy consumer's pending containers
     /// (so the agent's own batching stays off). <paramref name="configureStream"/> may change any of it (pub-sub
     /// type, balancer, agent timings).
@@ -52,5 +54,21 @@ public static class KafkaStreamSiloBuilderExtensions
             stream.ConfigurePartitionBalancing(KafkaPartitionBalancer.Create);
             configureStream?.Invoke(stream);
         });
+    }
+
+    /// <summary>
+    /// Places <typeparamref name="TGrain"/> activations (keyed like the streams of provider
+    /// <paramref name="providerName"/>, an implicit subscriber's case) on the silo pulling their key's partition, so
+    /// their deliveries stay on one silo (<see cref="KafkaPartitionPlacement"/>).
+    /// </summary>
+    public static ISiloBuilder PlaceWithKafkaPartition<TGrain>(this ISiloBuilder builder, string providerName)
+        where TGrain : Grain
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(providerName);
+        builder.Services.AddPlacementDirector<KafkaPartitionPlacement, KafkaPartitionPlacementDirector>();
+        builder.Services.AddSingleton<IPlacementStrategyResolver>(services =>
+            new KafkaPartitionPlacementResolver(services.GetRequiredService<GrainClassMap>(), typeof(TGrain), providerName));
+        return builder;
     }
 }

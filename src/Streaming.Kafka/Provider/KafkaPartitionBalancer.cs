@@ -31,11 +31,14 @@ internal sealed partial class KafkaPartitionBalancer(IServiceProvider services, 
 
     public override IEnumerable<QueueId> GetMyQueues() => _mine;
 
+    /// <summary>Which of <paramref name="siloCount"/> silos, in address order, pulls <paramref name="partition"/>.</summary>
+    internal static int SiloIndexOf(int partition, int siloCount) => partition % siloCount;
+
     protected override void OnClusterMembershipChange(HashSet<SiloAddress> activeSilos)
     {
         var silos = activeSilos.Order().ToList();
         var index = silos.IndexOf(SiloAddress);
-        QueueId[] mine = index < 0 ? [] : [.. _queues.Where((_, partition) => partition % silos.Count == index)];
+        QueueId[] mine = index < 0 ? [] : [.. _queues.Where((_, partition) => SiloIndexOf(partition, silos.Count) == index)];
         if (mine.SequenceEqual(_mine))
         {
             return;

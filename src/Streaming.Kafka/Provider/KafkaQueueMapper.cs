@@ -46,8 +46,10 @@ public sealed class KafkaQueueMapper : IConsistentRingStreamQueueMapper
 
     public QueueId GetQueueForStream(StreamId streamId) => _queues[PartitionOf(streamId)];
 
-    public int PartitionOf(StreamId streamId) =>
-        (KafkaPartitioner.Murmur2(streamId.Key.Span) & 0x7fffffff) % _queues.Length;
+    public int PartitionOf(StreamId streamId) => PartitionOf(streamId.Key.Span);
+
+    /// <summary>The partition of a stream, or of a grain, keyed by these bytes (a string key's UTF-8).</summary>
+    public int PartitionOf(ReadOnlySpan<byte> key) => (KafkaPartitioner.Murmur2(key) & 0x7fffffff) % _queues.Length;
 
     public int PartitionOf(QueueId queue) =>
         _partitions.TryGetValue(queue, out var partition) ? partition : throw new ArgumentOutOfRangeException(nameof(queue), queue, "not a queue of this provider");

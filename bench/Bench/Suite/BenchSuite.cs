@@ -966,6 +966,8 @@ internal sealed partial class BenchSuite(BenchSettings settings)
         r.Row("two silos: features per grain delivery", "two_silos_features_per_delivery");
         r.Row("two silos / one: applied", "two_silos_applied_vs_one", ">= 0.8", v => v >= 0.8);
         r.Row("two silos / one: durable", "two_silos_durable_vs_one", ">= 0.8", v => v >= 0.8);
+        r.Row("two silos: messages between the silos per grain delivery (Orleans' placement)", "two_silos_remote_messages_per_delivery");
+        r.Row("two silos: silo CPU per feature (µs, both processes)", "two_silos_silo_cpu_us_per_feature");
         r.Row("two silos: share of reads through one silo whose account grain is on the other", "two_silos_read_calls_crossing_share");
         r.Row("two silos: hot reads through one of them (req/s)", "two_silos_hot_reads_per_s");
         r.Row("two silos / one: hot reads", "two_silos_hot_reads_vs_one", ">= 0.8", v => v >= 0.8);

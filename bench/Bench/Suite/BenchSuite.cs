@@ -862,13 +862,15 @@ internal sealed partial class BenchSuite(BenchSettings settings)
 
     private async Task<bool> IsDurableAsync(SiloProcess silo, int probe, string value)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(silo.BaseAddress, $"/dashboard/api/accounts/probe-{probe}"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(silo.BaseAddress, $"/pipeline/api/accounts/probe-{probe}"));
         request.Headers.Add("X-Api-Key", AdminKey);
         using var response = await _http.SendAsync(request);
-        if (!response.IsSuccessStatusCode)
+        if ((int)response.StatusCode >= 500)
         {
             return false; // e.g. 503 while the silo is saturated: asked again
         }
+
+        response.EnsureSuccessStatusCode(); // anything else is the bench's mistake (a wrong route waited forever once)
 
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return json.RootElement.GetProperty("namespaces").EnumerateArray().Any(ns =>

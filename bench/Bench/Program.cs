@@ -23,6 +23,7 @@ switch (args.FirstOrDefault())
             Accounts: Option("--accounts", 50_000), NaiveMessages: Option("--naive", 100_000), MemoryAccounts: Option("--memory-accounts", 200_000),
             FreshnessRate: Option("--freshness-rate", 10_000));
         var results = await new BenchSuite(settings).RunAsync();
+        results.Set("command", string.Join(' ', ["scripts/bench", .. args[1..]]));
         var directory = Path.Combine(AccountMetadata.Testing.StackEndpoints.RepositoryRoot, "bench", "results");
         await results.WriteAsync(directory);
         Console.WriteLine();

@@ -30,7 +30,7 @@ internal sealed class BenchResults
     public string Markdown()
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"Machine: {_values["machine"]}. Date: {_values["date"]}. Command: `scripts/bench`.\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"Machine: {_values["machine"]}. Date: {_values["date"]}. Command: `{_values.GetValueOrDefault("command", "scripts/bench")}`.\n\n");
         text.Append("| measure | value | target | met |\n|---|---:|---|---|\n");
         foreach (var (metric, key, target, meets) in _rows)
         {

@@ -290,7 +290,10 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         }
 
         _lastCommitStarted = Stopwatch.GetTimestamp();
-        _commit = Task.Run(() => Commit(consumer, offset));
+        // librdkafka's Commit blocks until the coordinator answers. On a pool thread, a silo's partitions committing at
+        // once can hold every worker of a small pool (two on two cores) while the broker is slow, and the pool adds
+        // threads only every half second or so: reads and deliveries would wait on offset bookkeeping.
+        _commit = Task.Factory.StartNew(() => Commit(consumer, offset), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     private void Commit(IConsumer<byte[]?, byte[]?> consumer, long offset)

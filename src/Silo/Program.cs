@@ -30,7 +30,7 @@ var app = builder.Build();
 DeploymentProfile.Enforce(app.Environment, app.Configuration, app.Services.GetRequiredService<ApiOptions>());
 app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = FailureProblems.StatusCodeOf });
 app.UseStatusCodePages();
-app.UseAuthorization(); // operators' pages only: see OperatorAuthentication
+app.UseOperatorAuthentication();
 app.UseMiddleware<DashboardPipelineLink>();
 app.MapSiloEndpoints();
 var apiOptions = app.Services.GetRequiredService<ApiOptions>();

@@ -11,15 +11,17 @@ public sealed class DashboardPipelineLink(RequestDelegate next)
 {
     private const string Link = """<a id="pipeline-view-link" href="/pipeline" style="position:fixed;right:1rem;bottom:1rem;z-index:9999;padding:.45rem .8rem;border-radius:6px;background:#4fb3ff;color:#001524 !important;font:600 14px system-ui,sans-serif;text-decoration:none;box-shadow:0 1px 4px #0005">Pipeline view</a>""";
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!HttpMethods.IsGet(context.Request.Method) || context.Request.Path.Value is not ("/dashboard/" or "/dashboard/index.html"))
-        {
-            await next(context).ConfigureAwait(false);
-            return;
-        }
+        // Every request passes here: only the dashboard's page pays for an async method.
+        return HttpMethods.IsGet(context.Request.Method) && context.Request.Path.Value is ("/dashboard/" or "/dashboard/index.html")
+            ? AddLinkAsync(context)
+            : next(context);
+    }
 
+    private async Task AddLinkAsync(HttpContext context)
+    {
         // The dashboard gzips its assets for clients that accept it; this page is wanted as plain text to add the link.
         context.Request.Headers.AcceptEncoding = default;
         context.Request.Headers.IfNoneMatch = default; // its ETag names the page without the link

@@ -23,4 +23,15 @@ public sealed class AccountDeliveryMetrics
     public StripedCounter Erased { get; } = new();
 
     public StripedCounter Rejected { get; } = new();
+
+    private long _lastDeliveryAppliedAtUnixMs;
+
+    /// <summary>
+    /// When a grain here last finished applying a delivery (Unix ms; 0: never): how long ingestion has been idle, and
+    /// where a throughput measurement ends without polling the counters at a fine grain.
+    /// </summary>
+    public long LastDeliveryAppliedAtUnixMs => Volatile.Read(ref _lastDeliveryAppliedAtUnixMs);
+
+    /// <summary>One plain store per delivery; concurrent grains may store out of order by microseconds, never more.</summary>
+    public void DeliveryApplied(long atUnixMs) => Volatile.Write(ref _lastDeliveryAppliedAtUnixMs, atUnixMs);
 }

@@ -169,6 +169,7 @@ public sealed class AccountGrain(
             }
         }
 
+        metrics.DeliveryApplied(time.GetUtcNow().ToUnixTimeMilliseconds());
         if (state.State.HasChanges)
         {
             await state.WriteStateAsync().ConfigureAwait(true);

@@ -93,15 +93,36 @@ public sealed class SiloProcess : IDisposable
     /// <summary>SIGTERM, as an orchestrator stops a service: the silo flushes, commits and exits.</summary>
     public async Task StopAsync(TimeSpan timeout)
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-
+        await SignalAsync("-TERM");
         await _process.WaitForExitAsync().WaitAsync(timeout);
     }
 
     public int ProcessId => _process.Id;
+
+    /// <summary>
+    /// SIGSTOP: the silo takes no CPU and reads nothing until <see cref="ThawAsync"/>, its memory (active grains, open
+    /// connections) kept. A benchmark fills a backlog this way without the silo competing for the machine meanwhile.
+    /// </summary>
+    public async Task FreezeAsync() => EnsureSent("-STOP", await SignalAsync("-STOP"));
+
+    /// <summary>SIGCONT after <see cref="FreezeAsync"/>.</summary>
+    public async Task ThawAsync() => EnsureSent("-CONT", await SignalAsync("-CONT"));
+
+    /// <summary>Sends a signal with kill(1); its exit code (not 0 when the process is gone).</summary>
+    private async Task<int> SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        return kill.ExitCode;
+    }
+
+    private void EnsureSent(string signal, int exitCode)
+    {
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} {_process.Id} exited with {exitCode}");
+        }
+    }
 
     /// <summary>Resident memory of the silo process, from /proc.</summary>
     public long ResidentBytes()

@@ -23,6 +23,17 @@ internal sealed partial class BenchSuite(BenchSettings settings)
     private const string AdminKey = "bench-admin-key";
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How often a measured window observes the silo: each observation scrapes <c>/metrics</c> (every Orleans
+    /// instrument, one of which walks the grain directory cache) and may open a Kafka client, CPU taken from what is
+    /// measured. Where a window ends is read from the silo's own clock instead (its last applied delivery), so the
+    /// figure does not depend on this interval.
+    /// </summary>
+    private static readonly TimeSpan MeasurePoll = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>When a grain of the silo last applied a delivery (Unix seconds): where an applied window ends.</summary>
+    private const string LastAppliedMetric = "ingest_last_delivery_applied_timestamp_seconds";
+
     /// <summary>.NET's own System.Runtime meter (GC.GetTotalAllocatedBytes), exported by the silo's OpenTelemetry.</summary>
     private const string AllocatedBytesMetric = "dotnet_gc_heap_total_allocated_bytes_total";
 
@@ -111,6 +122,31 @@ internal sealed partial class BenchSuite(BenchSettings settings)
         }
 
         Summarize();
+        return _results;
+    }
+
+    /// <summary>
+    /// Only ingest, account-major: the raw consumer's ceiling, a cold silo, then the second pass to its active grains;
+    /// for working on the delivery path without the whole suite. Prints the figures; writes nothing.
+    /// </summary>
+    public async Task<BenchResults> RunIngestAsync()
+    {
+        var order = MessageOrder.AccountMajor;
+        var (data, topic) = ProduceDataset(Suffix(order));
+        var raw = RawConsume(topic, data.Count);
+        _results.Set($"raw_consume_per_s_{Suffix(order)}", raw);
+        Log($"raw ceiling ({order}): {raw:N0} messages/s read and parsed");
+        var (silo, _, group) = await IngestAsync(order, topic, data.Count);
+        try
+        {
+            await HotIngestAsync(silo, topic, group, data);
+        }
+        finally
+        {
+            await silo.StopAsync(TimeSpan.FromMinutes(2));
+            silo.Dispose();
+        }
+
         return _results;
     }
 
@@ -385,15 +421,17 @@ internal sealed partial class BenchSuite(BenchSettings settings)
     private async Task MeasureIngestAsync(MessageOrder order, SiloProcess silo, string topic, string group, int count)
     {
         var suffix = Suffix(order);
-        var applied = await Eventually.Until(
-            async () => (Applied: await silo.MetricAsync(_http, "ingest_applied_total") + await silo.MetricAsync(_http, "ingest_ignored_older_total"), At: DateTimeOffset.UtcNow),
-            o => o.Applied >= count,
+        await Eventually.Until(
+            async () => await silo.MetricAsync(_http, "ingest_applied_total") + await silo.MetricAsync(_http, "ingest_ignored_older_total"),
+            applied => applied >= count,
             Patience,
-            $"{order}: every feature in grain memory");
+            $"{order}: every feature in grain memory",
+            MeasurePoll);
+        var appliedAt = await LastAppliedAsync([silo]);
         var first = DateTimeOffset.FromUnixTimeMilliseconds((long)await silo.MetricAsync(_http, "ingest_first_message_unix_ms"));
         var durableAt = await WaitUntilDurableAsync(silo, topic, group, $"{order}: every feature durable and committed");
         var itemWrites = await silo.MetricAsync(_http, "dynamodb_storage_item_writes_total");
-        var appliedRate = count / (applied.At - first).TotalSeconds;
+        var appliedRate = count / (appliedAt - first).TotalSeconds;
         var durableRate = count / (durableAt.At - first).TotalSeconds;
         _results.Set($"applied_features_per_s_{suffix}", appliedRate);
         _results.Set($"durable_features_per_s_{suffix}", durableRate);
@@ -404,7 +442,7 @@ internal sealed partial class BenchSuite(BenchSettings settings)
         _results.Set($"durable_vs_naive_{suffix}", durableRate / _results.Get("naive_features_per_s"));
         _results.Set($"durable_vs_naive_parallel_{suffix}", durableRate / _results.Get("naive_parallel_features_per_s"));
         var loads = await silo.MetricAsync(_http, "dynamodb_storage_account_loads_total");
-        _results.Set($"cold_activations_per_s_{suffix}", loads / (applied.At - first).TotalSeconds);
+        _results.Set($"cold_activations_per_s_{suffix}", loads / (appliedAt - first).TotalSeconds);
         _results.Set($"accounts_per_load_request_{suffix}", loads / await silo.MetricAsync(_http, "dynamodb_storage_account_load_requests_total"));
         var deliveries = await silo.MetricAsync(_http, "ingest_deliveries_total");
         _results.Set($"deliveries_per_s_{suffix}", deliveries / (durableAt.At - first).TotalSeconds);
@@ -413,32 +451,65 @@ internal sealed partial class BenchSuite(BenchSettings settings)
     }
 
     /// <summary>
-    /// The pipeline without cold activations: a second pass of the same data (newer timestamps) to the grains that
-    /// are now active. Produced while the silo consumes, so the figure (everything applied over the time from the
-    /// first produce call to the last feature applied) is the lower of the two rates: a lower bound of the silo's,
-    /// reported beside the producer's.
+    /// The pipeline without cold activations: newer passes of the same data to the grains that are now active, against
+    /// the raw consumer's ceiling. Like the ceiling's consumer, the silo meets each pass already on the broker: it is
+    /// frozen (SIGSTOP, its grains kept in memory) while the producer writes, so the two do not share the machine, and
+    /// timed from its thaw to its last applied delivery. A pass of the suite's size lasts a second or two, so three
+    /// rounds, each once the previous one is durable, and their median.
     /// </summary>
     private async Task HotIngestAsync(SiloProcess silo, string topic, string group, FeatureDataset data)
     {
-        var before = await silo.MetricAsync(_http, "ingest_applied_total");
-        var deliveriesBefore = await silo.MetricAsync(_http, "ingest_deliveries_total");
-        var started = DateTimeOffset.UtcNow;
-        var producing = Task.Run(() => Produce(topic, data.Messages(MessageOrder.AccountMajor, timestampOffset: 1_000_000), data.Count));
-        var done = await Eventually.Until(
-            async () => (Applied: await silo.MetricAsync(_http, "ingest_applied_total"), At: DateTimeOffset.UtcNow), o => o.Applied >= before + data.Count, Patience, "second pass applied");
-        var produceRate = await producing;
-        var seconds = (done.At - started).TotalSeconds;
-        var rate = (done.Applied - before) / seconds;
-        _results.Set("applied_features_per_s_hot_account_major", rate);
-        _results.Set("produce_per_s_hot_account_major", produceRate);
-        _results.Set("applied_hot_vs_raw_account_major", rate / _results.Get("raw_consume_per_s_account_major"));
-        var deliveries = await silo.MetricAsync(_http, "ingest_deliveries_total") - deliveriesBefore;
-        _results.Set("deliveries_per_s_hot_account_major", deliveries / seconds);
-        _results.Set("features_per_delivery_hot_account_major", (done.Applied - before) / deliveries);
-        Log($"hot ingest (account-major, grains active): applied {rate:N0}/s from the first produce call (produced alongside at {produceRate:N0}/s)");
+        const int Rounds = 3;
+        var rounds = new List<(double Rate, double FeaturesPerDelivery, double DeliveriesPerSecond, double ProduceRate)>();
+        for (var round = 1; round <= Rounds; round++)
+        {
+            var before = await silo.MetricAsync(_http, "ingest_applied_total");
+            var deliveriesBefore = await silo.MetricAsync(_http, "ingest_deliveries_total");
+            double produceRate;
+            await silo.FreezeAsync();
+            try
+            {
+                produceRate = Produce(topic, data.Messages(MessageOrder.AccountMajor, timestampOffset: round * 1_000_000L), data.Count);
+            }
+            finally
+            {
+                await silo.ThawAsync();
+            }
 
-        // Let the second pass reach DynamoDB before the read benchmarks, so they do not share the CPU with it.
-        await WaitUntilDurableAsync(silo, topic, group, "second pass durable");
+            var thawed = DateTimeOffset.UtcNow;
+            var applied = await Eventually.Until(
+                () => silo.MetricAsync(_http, "ingest_applied_total"), total => total >= before + data.Count, Patience, $"pass {round + 1} applied", MeasurePoll);
+            var seconds = (await LastAppliedAsync([silo]) - thawed).TotalSeconds;
+            var deliveries = await silo.MetricAsync(_http, "ingest_deliveries_total") - deliveriesBefore;
+            rounds.Add(((applied - before) / seconds, (applied - before) / deliveries, deliveries / seconds, produceRate));
+            Log($"hot ingest (account-major, grains active), round {round}: applied {rounds[^1].Rate:N0}/s from the thaw " +
+                $"({rounds[^1].Rate / _results.Get("raw_consume_per_s_account_major"):F2} of the raw ceiling; {rounds[^1].FeaturesPerDelivery:F1} features per grain delivery; " +
+                $"produced beforehand at {produceRate:N0}/s)");
+
+            // Each round starts with nothing waiting for DynamoDB, and so do the read benchmarks after the last.
+            await WaitUntilDurableAsync(silo, topic, group, $"pass {round + 1} durable");
+        }
+
+        var median = rounds.OrderBy(r => r.Rate).ElementAt(Rounds / 2);
+        _results.Set("applied_features_per_s_hot_account_major", median.Rate);
+        _results.Set("produce_per_s_hot_account_major", median.ProduceRate);
+        _results.Set("applied_hot_vs_raw_account_major", median.Rate / _results.Get("raw_consume_per_s_account_major"));
+        _results.Set("deliveries_per_s_hot_account_major", median.DeliveriesPerSecond);
+        _results.Set("features_per_delivery_hot_account_major", median.FeaturesPerDelivery);
+        Log($"hot ingest (account-major, grains active): median of {Rounds} rounds {median.Rate:N0}/s, {median.Rate / _results.Get("raw_consume_per_s_account_major"):F2} of the raw ceiling " +
+            $"(rounds {string.Join(", ", rounds.Select(r => r.Rate.ToString("N0", CultureInfo.InvariantCulture)))})");
+    }
+
+    /// <summary>The latest of the silos' last applied deliveries.</summary>
+    private async Task<DateTimeOffset> LastAppliedAsync(IEnumerable<SiloProcess> silos)
+    {
+        double last = 0;
+        foreach (var silo in silos)
+        {
+            last = Math.Max(last, await silo.MetricAsync(_http, LastAppliedMetric));
+        }
+
+        return DateTimeOffset.FromUnixTimeMilliseconds((long)(last * 1000));
     }
 
     /// <summary>Waits until every offset of the topic is committed and nothing waits for DynamoDB; returns when.</summary>
@@ -448,7 +519,8 @@ internal sealed partial class BenchSuite(BenchSettings settings)
                                && await silo.MetricAsync(_http, "dynamodb_storage_dirty_namespaces") == 0, At: DateTimeOffset.UtcNow),
             o => o.Done,
             Patience,
-            what);
+            what,
+            MeasurePoll);
 
     private Task<SiloProcess> StartSiloAsync(string table, string topic, string group, string name, IReadOnlyDictionary<string, string>? more = null)
     {
@@ -497,11 +569,13 @@ internal sealed partial class BenchSuite(BenchSettings settings)
             var remoteBefore = await SumAsync(silos, RemoteMessagesMetric);
             var cpuBefore = SiloCpu(silos);
             Produce(topic, data.Messages(MessageOrder.AccountMajor), data.Count);
-            var applied = await Eventually.Until(
-                async () => (Applied: await SumAsync(silos, "ingest_applied_total") + await SumAsync(silos, "ingest_ignored_older_total"), At: DateTimeOffset.UtcNow),
-                o => o.Applied >= data.Count,
+            await Eventually.Until(
+                async () => await SumAsync(silos, "ingest_applied_total") + await SumAsync(silos, "ingest_ignored_older_total"),
+                applied => applied >= data.Count,
                 Patience,
-                "two silos: every feature in grain memory");
+                "two silos: every feature in grain memory",
+                MeasurePoll);
+            var appliedAt = await LastAppliedAsync(silos);
             var firsts = new List<double>();
             foreach (var silo in silos)
             {
@@ -514,11 +588,12 @@ internal sealed partial class BenchSuite(BenchSettings settings)
                                    && await SumAsync(silos, "dynamodb_storage_dirty_namespaces") == 0, At: DateTimeOffset.UtcNow),
                 o => o.Done,
                 Patience,
-                "two silos: every feature durable and committed");
+                "two silos: every feature durable and committed",
+                MeasurePoll);
             var deliveries = await SumAsync(silos, "ingest_deliveries_total");
             var remotePerDelivery = (await SumAsync(silos, RemoteMessagesMetric) - remoteBefore) / deliveries;
             var cpuPerFeature = (SiloCpu(silos) - cpuBefore).TotalMicroseconds / data.Count;
-            var appliedRate = data.Count / (applied.At - first).TotalSeconds;
+            var appliedRate = data.Count / (appliedAt - first).TotalSeconds;
             var durableRate = data.Count / (durable.At - first).TotalSeconds;
             _results.Set($"{key}_applied_per_s", appliedRate);
             _results.Set($"{key}_durable_per_s", durableRate);
@@ -737,6 +812,7 @@ internal sealed partial class BenchSuite(BenchSettings settings)
         }
 
         await Eventually.Until(() => IsVisibleAsync(silo, Probes - 1, "warm"), v => v, Patience, "probe accounts warm");
+        Log($"freshness: {Probes} probes under {settings.FreshnessRate:N0} features/s of background ingest");
 
         using var stop = new CancellationTokenSource();
         var background = Task.Run(() => BackgroundIngest(producer, topic, data, settings.FreshnessRate, stop.Token));
@@ -774,7 +850,9 @@ internal sealed partial class BenchSuite(BenchSettings settings)
                 {
                     while (!await IsDurableAsync(silo, probe, value))
                     {
-                        await Task.Delay(5);
+                        // Durability takes seconds here; asked every 5 ms, the 40 durability probes made thousands of
+                        // inspection calls a second, CPU taken from the visibility being measured.
+                        await Task.Delay(100);
                     }
 
                     lock (durable)
@@ -925,11 +1003,11 @@ internal sealed partial class BenchSuite(BenchSettings settings)
             r.Row($"durable / that ceiling, {order}", $"durable_vs_ceiling_{suffix}");
         }
 
-        r.Row("applied features/s, account-major, second pass to active grains, producer alongside (a lower bound)", "applied_features_per_s_hot_account_major", ">= 100,000", v => v >= 100_000);
-        r.Row("second pass producer rate (msg/s)", "produce_per_s_hot_account_major");
-        r.Row("second pass applied / raw ceiling", "applied_hot_vs_raw_account_major", ">= 0.6", v => v >= 0.6);
-        r.Row("second pass grain deliveries/s", "deliveries_per_s_hot_account_major");
-        r.Row("second pass features per grain delivery", "features_per_delivery_hot_account_major");
+        r.Row("applied features/s, account-major, newer passes to active grains (each produced while the silo was frozen, timed from its thaw; median of 3)", "applied_features_per_s_hot_account_major", ">= 100,000", v => v >= 100_000);
+        r.Row("producer rate of that pass, silo frozen (msg/s)", "produce_per_s_hot_account_major");
+        r.Row("active grains: applied / raw ceiling", "applied_hot_vs_raw_account_major", ">= 0.6", v => v >= 0.6);
+        r.Row("active grains: grain deliveries/s", "deliveries_per_s_hot_account_major");
+        r.Row("active grains: features per grain delivery", "features_per_delivery_hot_account_major");
         r.Row("naive baseline: one UpdateItem per message, in order (features/s)", "naive_features_per_s");
         r.Row("naive baseline with 32 UpdateItems in flight (features/s)", "naive_parallel_features_per_s");
         r.Row("durable account-major / naive with 32 in flight", "durable_vs_naive_parallel_account_major");

@@ -38,6 +38,8 @@ public sealed class IngestionMetrics
             new Measurement<long>(DeadLettered(reason).Value, new KeyValuePair<string, object?>("reason", DeadLetterReasons.Name(reason)))),
             "{message}", "Messages sent to the dead-letter topic, by reason.");
         meter.Gauge("ingest.first_message_unix_ms", unit: null, "When this silo consumed its first message (Unix time; 0: not yet).", () => FirstMessageAtUnixMs);
+        meter.Gauge("ingest.last_delivery_applied_timestamp", "s", "When an account grain of this silo last applied a delivery (Unix time; 0: not yet).",
+            () => grains.LastDeliveryAppliedAtUnixMs / 1000.0);
         _freshness = meter.CreateHistogram("ingest.freshness", "s", "Broker acknowledgement of an API write to the first read that answers it (sampled).",
             tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10, 30, 60] });
         meter.Counter("ingest.freshness_missed", "{sample}", "Freshness samples not readable within a minute.", FreshnessMissed);

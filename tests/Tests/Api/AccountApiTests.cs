@@ -195,8 +195,10 @@ public sealed class AccountApiTests : IAsyncLifetime
         using var _ = await GetJsonAsync("/accounts/acc-1/namespaces/orders", HttpStatusCode.OK);
         var metrics = await _http.GetStringAsync("/metrics");
         Assert.Contains("dynamodb_storage_item_writes_total{", metrics, StringComparison.Ordinal);
-        // Orleans' own activation count per grain type.
-        Assert.True(PrometheusText.Sum(metrics, "orleans_grains", "grain_type=\"account\"") >= 1);
+        // Orleans' own activation count per grain type is exported. Its value is asserted in MetricsTests, in a silo
+        // process of its own: Orleans' meter is process-wide, so here this silo's exporter also sees the decrements of
+        // the other silos this test process hosts (a loaded run summed it below 1).
+        Assert.Contains("orleans_grains{", metrics, StringComparison.Ordinal);
     }
 
     private async Task<JsonDocument> GetJsonAsync(string path, HttpStatusCode expected, string mediaType = "application/json")

@@ -14,6 +14,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 //                                                          loaded first (and left without records for S seconds, as the
 //                                                          suite's are), under R features/s (10,000)
 // scripts/bench ingest [--accounts N]                     only ingest, account-major: raw ceiling, cold silo, active grains
+// scripts/bench restart [--accounts N]                    only the restart during a steady ingest, on N accounts loaded first
 // scripts/bench telemetry-cost [--accounts N]             hot reads with OpenTelemetry against the same without it
 // scripts/bench cluster-cost [--accounts N]               one silo, two, two with accounts placed by partition
 // scripts/bench soak (runs: Bench soak)                     the soak: mixed load on --silos (2) for --minutes (30), heap and p99 over time
@@ -37,6 +38,9 @@ switch (args.FirstOrDefault())
         break;
     case "ingest":
         await new BenchSuite(new BenchSettings(Accounts: Option("--accounts", 10_000))).RunIngestAsync();
+        break;
+    case "restart":
+        await new BenchSuite(new BenchSettings(Accounts: Option("--accounts", 10_000))).RunRestartAsync();
         break;
     case "telemetry-cost":
         await new BenchSuite(new BenchSettings(Accounts: Option("--accounts", 10_000))).RunTelemetryCostAsync();

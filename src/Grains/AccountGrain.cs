@@ -53,6 +53,14 @@ public sealed class AccountGrain(
         // Another activation of this account (here or on another silo) loads from DynamoDB: it must find everything
         // this one accepted. Storage flushes on its own schedule; this only waits for it, bounded by Orleans'
         // deactivation timeout. Past it, the namespaces stay in storage's dirty set and are still written.
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // A silo stop out of time: Orleans still deactivates the activations it had not reached, after the runtime
+            // invalidated them (their state throws when touched). Storage keeps their dirty namespaces; what it cannot
+            // write in time was never acknowledged, so its source delivers it again.
+            return;
+        }
+
         try
         {
             await durability.WhenDurableAsync(state.State, flushNow: true, cancellationToken).ConfigureAwait(true);

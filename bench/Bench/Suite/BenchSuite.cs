@@ -158,14 +158,9 @@ internal sealed partial class BenchSuite(BenchSettings settings)
     /// </summary>
     public async Task<BenchResults> RunFreshnessAsync(TimeSpan idle)
     {
-        var (data, topic) = ProduceDataset(Suffix(MessageOrder.AccountMajor));
-        var table = $"bench-{_run}-freshness";
-        var group = table + "-group";
-        var silo = await StartSiloAsync(table, topic, group, "freshness");
+        var (silo, topic, _, _, data) = await StartLoadedSiloAsync("freshness");
         try
         {
-            await Eventually.Until(() => silo.MetricAsync(_http, "ingest_applied_total"), applied => applied >= data.Count, Patience, "loaded");
-            await WaitUntilDurableAsync(silo, topic, group, "loaded and durable");
             if (idle > TimeSpan.Zero)
             {
                 Log($"freshness: accounts left without records for {idle.TotalSeconds:N0} s");
@@ -181,6 +176,47 @@ internal sealed partial class BenchSuite(BenchSettings settings)
         }
 
         return _results;
+    }
+
+    /// <summary>
+    /// Only the restart during a steady ingest, on accounts loaded first (account-major): for working on the stop and
+    /// start of a silo without the whole suite. Prints the figures; writes nothing.
+    /// </summary>
+    public async Task<BenchResults> RunRestartAsync()
+    {
+        var (silo, topic, table, group, data) = await StartLoadedSiloAsync("restart");
+        try
+        {
+            silo = await RestartRecoveryAsync(silo, table, topic, group, data);
+        }
+        finally
+        {
+            await silo.StopAsync(TimeSpan.FromMinutes(2));
+            silo.Dispose();
+        }
+
+        return _results;
+    }
+
+    /// <summary>A silo of its own table and group that applied the account-major dataset and made it durable.</summary>
+    private async Task<(SiloProcess Silo, string Topic, string Table, string Group, FeatureDataset Data)> StartLoadedSiloAsync(string name)
+    {
+        var (data, topic) = ProduceDataset(Suffix(MessageOrder.AccountMajor));
+        var table = $"bench-{_run}-{name}";
+        var group = table + "-group";
+        var silo = await StartSiloAsync(table, topic, group, name);
+        try
+        {
+            await Eventually.Until(() => silo.MetricAsync(_http, "ingest_applied_total"), applied => applied >= data.Count, Patience, "loaded");
+            await WaitUntilDurableAsync(silo, topic, group, "loaded and durable");
+            return (silo, topic, table, group, data);
+        }
+        catch
+        {
+            await silo.StopAsync(TimeSpan.FromMinutes(2));
+            silo.Dispose();
+            throw;
+        }
     }
 
     /// <summary>

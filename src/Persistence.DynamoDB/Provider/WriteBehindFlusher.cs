@@ -5,13 +5,18 @@ namespace AccountMetadata.Persistence.DynamoDB;
 
 /// <summary>
 /// Drives the write-behind storage: a flush every interval, or sooner when the storage asks (dirty thresholds,
-/// someone waiting for durability). On stop it keeps flushing until nothing is dirty or its timeout passes.
+/// someone waiting for durability). On stop it keeps flushing until nothing is dirty, its timeout passes or the silo's
+/// stop gives up waiting, whichever comes first; the last two end even a flush in progress, since what is left dirty
+/// was never acknowledged as durable and its source (a Kafka offset not committed) delivers it again.
 /// Started and stopped by the storage's silo lifecycle stage.
 /// </summary>
 internal sealed partial class WriteBehindFlusher(DynamoAccountStorage storage, WriteBehindOptions options, ILogger logger) : IDisposable
 {
     private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Ends the flushes themselves, the one in progress included: the stop's time is up.</summary>
+    private readonly CancellationTokenSource _abandon = new();
     private Task _loop = Task.CompletedTask;
 
     public void Start()
@@ -22,21 +27,22 @@ internal sealed partial class WriteBehindFlusher(DynamoAccountStorage storage, W
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // Bounded by our own timeout and by the silo's stop token: never flush on after the host has moved on. A flush
+        // of a large backlog takes as long as the backlog (all of it is picked at its start), so the bound ends it too:
+        // the silo's stop then takes the time it was given, not that plus one more flush.
+        _abandon.CancelAfter(options.ShutdownFlushTimeout);
+        using var stopGaveUp = cancellationToken.UnsafeRegister(static abandon => ((CancellationTokenSource)abandon!).Cancel(), _abandon);
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         storage.FlushRequested -= RequestFlush;
-
-        // Bounded by our own timeout and by the silo's stop token: never flush on after the host has moved on.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.ShutdownFlushTimeout);
         try
         {
             while (storage.DirtyNamespaces > 0)
             {
-                await storage.FlushAsync(timeout.Token).ConfigureAwait(false);
+                await storage.FlushAsync(_abandon.Token).ConfigureAwait(false);
                 if (storage.DirtyNamespaces > 0)
                 {
-                    await Task.Delay(options.InitialBackoff, timeout.Token).ConfigureAwait(false);
+                    await Task.Delay(options.InitialBackoff, _abandon.Token).ConfigureAwait(false);
                 }
             }
         }
@@ -51,7 +57,11 @@ internal sealed partial class WriteBehindFlusher(DynamoAccountStorage storage, W
         }
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _abandon.Dispose();
+    }
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {
@@ -77,8 +87,12 @@ internal sealed partial class WriteBehindFlusher(DynamoAccountStorage storage, W
             try
             {
                 // Not cancelled by stopping: a flush in progress finishes (its retries are bounded), then StopAsync
-                // flushes what is left.
-                await storage.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                // flushes what is left; only the end of the stop's time ends it.
+                await storage.FlushAsync(_abandon.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
+            {
+                return;
             }
 #pragma warning disable CA1031 // the loop must outlive any one failed flush: the items stay dirty and are retried
             catch (Exception exception)

@@ -100,6 +100,41 @@ public sealed class WriteBehindStorageTests
     }
 
     [Fact]
+    public async Task A_stop_out_of_time_ends_the_flush_in_progress_and_leaves_its_items_dirty_for_the_replay()
+    {
+        // DynamoDB stops answering while the flusher writes (a flush the third dirty namespace starts). The silo's stop
+        // is given two seconds (Hosting:ShutdownTimeout); the flush in progress used to be waited for whatever the
+        // stop's time, so these writes were never given up and the stop never ended.
+        var table = FaultInjectingDynamoDbClient.NewTable();
+        var client = new FaultInjectingDynamoDbClient(faultyCalls: 0, throttle: false) { Stalls = true };
+        var settings = new Dictionary<string, string?>(ManualFlushOnly)
+        {
+            ["Storage:WriteBehind:FlushAtDirtyNamespaces"] = "3",
+            ["Hosting:ShutdownTimeout"] = "00:00:02",
+        };
+        await using var silo = new SiloFactory(table, settings, _ => client);
+        var storage = silo.Storage;
+        var durable = await ApplyToAccountsAsync(silo, 3);
+        await Eventually.Until(() => Task.FromResult(client.StallsStarted), stalled => stalled == 3, TimeSpan.FromSeconds(30), "the flush's three writes stalled");
+
+        var stop = silo.DisposeAsync().AsTask();
+        await Eventually.Until(() => Task.FromResult(client.StallsCancelled), cancelled => cancelled == 3, TimeSpan.FromSeconds(60), "the stalled writes given up by the stop");
+        try
+        {
+            await stop.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (OperationCanceledException)
+        {
+            // The host reports a stop out of its time this way; what matters is that it ended.
+        }
+
+        Assert.Equal(3, storage.DirtyNamespaces); // not durable, so never acknowledged: their Kafka offsets stay uncommitted
+        Assert.DoesNotContain(durable, d => d.IsCompletedSuccessfully && d.Result);
+        using var reader = SiloFactory.CreateDynamoDbClient();
+        Assert.Equal(0, await DynamoDbReader.CountItemsAsync(reader, table));
+    }
+
+    [Fact]
     public async Task Deactivation_writes_the_account_and_waits_until_it_is_durable()
     {
         await using var silo = new SiloFactory(StackEndpoints.UniqueName("deactivate"), ManualFlushOnly);

@@ -514,7 +514,7 @@ internal sealed partial class BenchSuite(BenchSettings settings)
 
             var thawed = DateTimeOffset.UtcNow;
             var applied = await Eventually.Until(
-                () => silo.MetricAsync(_http, "ingest_applied_total"), total => total >= before + data.Count, Patience, $"pass {round + 1} applied", MeasurePoll);
+                () => silo.MetricAsync(_http, "ingest_applied_total"), total => total >= before + data.Count, Patience, $"hot round {round} applied", MeasurePoll);
             var seconds = (await LastAppliedAsync([silo]) - thawed).TotalSeconds;
             var deliveries = await silo.MetricAsync(_http, "ingest_deliveries_total") - deliveriesBefore;
             rounds.Add(((applied - before) / seconds, (applied - before) / deliveries, deliveries / seconds, produceRate));
@@ -523,7 +523,7 @@ internal sealed partial class BenchSuite(BenchSettings settings)
                 $"produced beforehand at {produceRate:N0}/s)");
 
             // Each round starts with nothing waiting for DynamoDB, and so do the read benchmarks after the last.
-            await WaitUntilDurableAsync(silo, topic, group, $"pass {round + 1} durable");
+            await WaitUntilDurableAsync(silo, topic, group, $"hot round {round} durable");
         }
 
         var median = rounds.OrderBy(r => r.Rate).ElementAt(Rounds / 2);

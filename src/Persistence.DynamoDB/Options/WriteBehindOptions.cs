@@ -14,10 +14,14 @@ public sealed class WriteBehindOptions
     /// <summary>A flush starts early once the dirty items add up to this many bytes.</summary>
     public long FlushAtDirtyBytes { get; set; } = 16 * 1024 * 1024;
 
-    /// <summary>BatchWriteItem calls in flight at once.</summary>
+    /// <summary>
+    /// Groups of up to 25 item writes in flight at once, each write its own conditional PutItem or DeleteItem (so up to
+    /// 200 requests by default, within <c>DynamoDb:MaxConcurrentRequests</c> HTTP connections). The name is from when a
+    /// group was one BatchWriteItem call; it stays so that existing configuration keeps working.
+    /// </summary>
     public int MaxConcurrentBatches { get; set; } = 8;
 
-    /// <summary>Attempts per batch within one flush before its items are left dirty for the next flush.</summary>
+    /// <summary>Attempts per item write within one flush before the item is left dirty for the next flush.</summary>
     public int MaxAttempts { get; set; } = 6;
 
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(25);

@@ -600,9 +600,9 @@ public sealed partial class DynamoAccountStorage(
 
     public void Dispose()
     {
+        // The semaphores (the flush gate, the loader's) are left alone: a flush or load the disposal just cut short
+        // still releases them on its way out.
         _flusher?.Dispose();
-        _flushGate.Dispose();
-        _loader.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Grain storage {Name}: write-behind to DynamoDB table {Table}")]

@@ -57,10 +57,18 @@ internal sealed partial class WriteBehindFlusher(DynamoAccountStorage storage, W
         }
     }
 
+    /// <summary>
+    /// The container is being disposed. After a graceful stop this finds nothing left to do; after a stop out of time
+    /// it can come first: the host moves on once its time is up and disposes the services, while Orleans goes on
+    /// stopping its lifecycle in the background, this storage's stage not reached yet. Then the flushes are given up
+    /// here, as a stop out of time gives them up (what is still dirty was never acknowledged), and the StopAsync that
+    /// still comes only reports. The token sources are cancelled, not disposed: that late StopAsync, and the flush
+    /// ending, still use them (a cancelled source holds no timer, so nothing is left to release).
+    /// </summary>
     public void Dispose()
     {
-        _stopping.Dispose();
-        _abandon.Dispose();
+        _abandon.Cancel();
+        _stopping.Cancel();
     }
 
     private async Task RunAsync(CancellationToken stoppingToken)

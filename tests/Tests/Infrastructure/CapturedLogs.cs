@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 
 namespace AccountMetadata.Tests.Infrastructure;
 
-/// <summary>Every log line a host writes, at every level, with its scopes' and exception's text.</summary>
-internal sealed class CapturedLogs : ILoggerProvider
+/// <summary>Every log line a host writes, at every level, with its time, scopes' and exception's text.</summary>
+public sealed class CapturedLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
 
@@ -21,13 +21,15 @@ internal sealed class CapturedLogs : ILoggerProvider
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull
         {
-            owner._lines.Enqueue($"{category} scope: {state}");
+            owner._lines.Enqueue($"{Now} {category} scope: {state}");
             return null;
         }
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner._lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {state} {exception}");
+            owner._lines.Enqueue($"{Now} {logLevel} {category}: {formatter(state, exception)} {state} {exception}");
+
+        private static string Now => DateTime.UtcNow.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using AccountMetadata.Grains;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Runtime;
 
@@ -14,7 +15,11 @@ namespace AccountMetadata.Tests.Infrastructure;
 /// its own and a silo port of its own (localhost clustering: a one-silo cluster). Disposing it stops the host
 /// gracefully, which flushes everything, like a real silo shutdown.
 /// </summary>
-public sealed class SiloFactory(string tableName, IReadOnlyDictionary<string, string?>? settings = null, Func<IServiceProvider, IAmazonDynamoDB>? dynamoDb = null)
+public sealed class SiloFactory(
+    string tableName,
+    IReadOnlyDictionary<string, string?>? settings = null,
+    Func<IServiceProvider, IAmazonDynamoDB>? dynamoDb = null,
+    CapturedLogs? logs = null)
     : WebApplicationFactory<Program>
 {
     public const string WriteKey = "test-write-key";
@@ -86,6 +91,11 @@ public sealed class SiloFactory(string tableName, IReadOnlyDictionary<string, st
         if (dynamoDb is not null)
         {
             builder.ConfigureServices(services => services.AddSingleton(dynamoDb));
+        }
+
+        if (logs is not null)
+        {
+            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
         }
     }
 }

@@ -823,10 +823,10 @@ internal sealed partial class BenchSuite(BenchSettings settings)
         _results.Set("account_bare_read_allocated_bytes", ab.AllocatedBytesPerRequest);
         _results.Set("account_response_bytes", await ResponseBytesAsync(silo, $"/accounts/{FeatureDataset.AccountId(0)}"));
         Log($"whole-account reads (median of 3): {a}; bare {ab}; hot / bare {a.Reads.RequestsPerSecond / ab.Reads.RequestsPerSecond:F2}");
-
-        // The run with the median throughput stands for its p50/p99 and allocations too.
-        static MeasuredReads Median(List<MeasuredReads> runs) => runs.OrderBy(r => r.Reads.RequestsPerSecond).ElementAt(runs.Count / 2);
     }
+
+    /// <summary>The run with the median throughput: it stands for its p50/p99 and allocations too.</summary>
+    private static MeasuredReads Median(List<MeasuredReads> runs) => runs.OrderBy(r => r.Reads.RequestsPerSecond).ElementAt(runs.Count / 2);
 
     /// <summary>
     /// Hot-read latency below saturation. The runs above keep 64 requests outstanding on a machine whose two cores

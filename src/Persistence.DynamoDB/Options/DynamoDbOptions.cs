@@ -24,7 +24,10 @@ public sealed class DynamoDbOptions
     /// </summary>
     public bool BatchLoads { get; set; } = true;
 
-    /// <summary>BatchGetItem calls in flight for account loads; loads that arrive meanwhile wait and go together.</summary>
+    /// <summary>
+    /// BatchGetItem calls in flight for account loads; loads that arrive meanwhile wait and go together. Only full
+    /// requests use more than one slot: a partial request goes when none is in flight.
+    /// </summary>
     public int MaxConcurrentBatchLoads { get; set; } = 8;
 
     /// <summary>Create the table at start-up when it is missing (local and test stacks; production tables are provisioned).</summary>

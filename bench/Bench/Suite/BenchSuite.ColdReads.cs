@@ -26,13 +26,12 @@ internal sealed partial class BenchSuite
                 direct.Add(await MeasureReadsAsync(silo, ReadScript(settings.Accounts, "/bench/direct")));
             }
 
-            var directRate = Median(direct).Reads.RequestsPerSecond;
-            Log($"DynamoDB-direct reads (median of 3): {Median(direct)}");
+            var directMedian = Median(direct);
+            var directRate = directMedian.Reads.RequestsPerSecond;
+            Log($"DynamoDB-direct reads (median of 3): {directMedian}");
             for (var round = 1; round <= rounds; round++)
             {
-                await silo.StopAsync(TimeSpan.FromMinutes(2));
-                silo.Dispose();
-                silo = await StartSiloAsync(table, topic, group, $"cold-reads-{round}");
+                silo = await StartAfreshAsync(silo, table, topic, group, $"cold-reads-{round}");
                 var (reads, loads) = await ColdReadsWithLoadsAsync(silo, settings.Accounts);
                 Log($"cold reads, round {round}: {reads.RequestsPerSecond:N0} req/s, p50 {reads.P50Ms:F2} ms, p99 {reads.P99Ms:F2} ms, "
                     + $"{reads.Errors} errors, {reads.RequestsPerSecond / directRate:F1}x direct; {loads}");

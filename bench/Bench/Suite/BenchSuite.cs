@@ -100,9 +100,7 @@ internal sealed partial class BenchSuite(BenchSettings settings)
             // restart run's backlog reaches DynamoDB first: a restart with offsets still uncommitted replays them,
             // and the figure would be of the replay's activations, not of cold reads.
             await WaitUntilDurableAsync(silo, topics[MessageOrder.AccountMajor], group, "restart ingest durable");
-            await silo.StopAsync(TimeSpan.FromMinutes(2));
-            silo.Dispose();
-            silo = await StartSiloAsync(table, topics[MessageOrder.AccountMajor], group, "cold");
+            silo = await StartAfreshAsync(silo, table, topics[MessageOrder.AccountMajor], group, "cold");
             await ReadsAsync(silo, settings.Accounts, "cold");
         }
         finally
@@ -216,9 +214,7 @@ internal sealed partial class BenchSuite(BenchSettings settings)
         {
             await HotAndDirectReadsAsync(silo, settings.Accounts);
             await BatchGetAsync(silo, settings.Accounts);
-            await silo.StopAsync(TimeSpan.FromMinutes(2));
-            silo.Dispose();
-            silo = await StartSiloAsync(table, topic, group, "reads-cold");
+            silo = await StartAfreshAsync(silo, table, topic, group, "reads-cold");
             await ReadsAsync(silo, settings.Accounts, "cold");
             Log($"cold reads / DynamoDB-direct: {_results.Get("cold_reads_per_s") / _results.Get("direct_reads_per_s"):F1}");
         }
@@ -590,6 +586,17 @@ internal sealed partial class BenchSuite(BenchSettings settings)
             Patience,
             what,
             MeasurePoll);
+
+    /// <summary>
+    /// Stops <paramref name="silo"/> and starts another on the same table, topic and group: a silo with nothing in
+    /// memory, for the cold figures.
+    /// </summary>
+    private async Task<SiloProcess> StartAfreshAsync(SiloProcess silo, string table, string topic, string group, string name)
+    {
+        await silo.StopAsync(TimeSpan.FromMinutes(2));
+        silo.Dispose();
+        return await StartSiloAsync(table, topic, group, name);
+    }
 
     private Task<SiloProcess> StartSiloAsync(string table, string topic, string group, string name, IReadOnlyDictionary<string, string>? more = null)
     {

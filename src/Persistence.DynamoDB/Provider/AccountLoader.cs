@@ -11,9 +11,8 @@ namespace AccountMetadata.Persistence.DynamoDB;
 /// waiting at any moment go out together as consistent BatchGetItem calls of up to 100 keys (every catalogued
 /// namespace of 100/N accounts), at most <see cref="DynamoDbOptions.MaxConcurrentBatchLoads"/> in flight: an idle
 /// silo's one load goes at once, a partial request waits only behind another in flight (<see cref="MaySend"/>), and
-/// a storm fills every request. Without a catalog
-/// (or with <see cref="DynamoDbOptions.BatchLoads"/> off) each account is one consistent Query, which also finds
-/// items of namespaces the catalog does not know.
+/// a storm fills every request. Without a catalog (or with <see cref="DynamoDbOptions.BatchLoads"/> off) each
+/// account is one consistent Query, which also finds items of namespaces the catalog does not know.
 /// <para>
 /// The trade: on DynamoDB a consistent BatchGetItem costs one read unit per key (per 4 KB, an absent item
 /// included), where a Query reads all of an account's small items for one; batching spends read units to save

@@ -11,10 +11,15 @@ public sealed class FeatureProducer : IDisposable
     private readonly IProducer<string, byte[]> _producer;
 
     /// <param name="maxMessageBytes">Raise librdkafka's 1 MB default to send oversized messages on purpose.</param>
-    public FeatureProducer(int? maxMessageBytes = null)
+    /// <param name="localQueueMessages">
+    /// Raise librdkafka's local queue (100,000 messages by default) so a producer can hold a whole broker outage
+    /// instead of refusing new messages until the broker is back.
+    /// </param>
+    public FeatureProducer(int? maxMessageBytes = null, int? localQueueMessages = null)
     {
         var config = KafkaClientConfigs.Producer(StackEndpoints.Current.KafkaOptions());
         config.MessageMaxBytes = maxMessageBytes;
+        config.QueueBufferingMaxMessages = localQueueMessages;
         _producer = new ProducerBuilder<string, byte[]>(config).Build();
     }
 
@@ -45,6 +50,9 @@ public sealed class FeatureProducer : IDisposable
         var deliveries = messages.Select(m => _producer.ProduceAsync(topic, new Message<string, byte[]> { Key = m.Key, Value = m.Value })).ToList();
         await Task.WhenAll(deliveries);
     }
+
+    /// <summary>Waits until every message sent has its delivery report; returns how many still had none at the end.</summary>
+    public int Flush(TimeSpan patience) => _producer.Flush(patience);
 
     public void Dispose()
     {

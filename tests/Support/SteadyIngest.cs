@@ -16,7 +16,16 @@ public sealed class SteadyIngest : IDisposable
         ("orders", "total_orders"), ("orders", "orders_last_30d"), ("rewards", "points"), ("segments", "ltv_bucket"), ("preferences", "cuisine"),
     ];
 
-    private readonly FeatureProducer _producer = new();
+    /// <summary>
+    /// Seconds of the rate the producer's local queue holds: a broker outage of a drill (20 s, plus the broker's stop
+    /// and start and librdkafka's reconnect on a busy machine) must not hold the generator back, or it falls behind
+    /// its rate and the drill tests less load than it says.
+    /// </summary>
+    private const int LocalQueueSeconds = 180;
+
+    private static readonly TimeSpan FlushPatience = TimeSpan.FromSeconds(90);
+
+    private readonly FeatureProducer _producer;
     private readonly string _topic;
     private readonly int _accounts;
     private readonly int _perSecond;
@@ -32,6 +41,7 @@ public sealed class SteadyIngest : IDisposable
         _topic = topic;
         _accounts = accounts;
         _perSecond = perSecond;
+        _producer = new FeatureProducer(localQueueMessages: Math.Max(100_000, perSecond * LocalQueueSeconds));
         _thread = new Thread(Run) { IsBackground = true, Name = "steady-ingest" };
     }
 
@@ -65,7 +75,12 @@ public sealed class SteadyIngest : IDisposable
     {
         await _stop.CancelAsync();
         _thread.Join();
-        await Task.Run(() => _producer.Dispose()); // flushes: every delivery report has arrived
+        var undelivered = await Task.Run(() => _producer.Flush(FlushPatience));
+        _producer.Dispose();
+        if (undelivered > 0)
+        {
+            throw new TimeoutException($"{undelivered} messages had no delivery report {FlushPatience.TotalSeconds:0} s after the ingest stopped");
+        }
     }
 
     public void Dispose()

@@ -17,6 +17,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // scripts/bench restart [--accounts N]                    only the restart during a steady ingest, on N accounts loaded first
 // scripts/bench reads [--accounts N]                      only the read path: hot (saturated and paced), direct, bare, batch-get, cold
 // scripts/bench cold-reads [--accounts N] [--rounds R]     only the cold reads of R silos started afresh, with their loads
+// scripts/bench read-allocations [--accounts N] [--top T]  the silo's allocations by type, hot reads against bare Kestrel
 // scripts/bench telemetry-cost [--accounts N]             hot reads with OpenTelemetry against the same without it
 // scripts/bench cluster-cost [--accounts N]               one silo, two, two with accounts placed by partition
 // scripts/bench soak (runs: Bench soak)                     the soak: mixed load on --silos (2) for --minutes (30), heap and p99 over time
@@ -49,6 +50,9 @@ switch (args.FirstOrDefault())
         break;
     case "cold-reads":
         await new BenchSuite(new BenchSettings(Accounts: Option("--accounts", 10_000))).RunColdReadsAsync(Option("--rounds", 3));
+        break;
+    case "read-allocations":
+        await new BenchSuite(new BenchSettings(Accounts: Option("--accounts", 10_000))).RunReadAllocationsAsync(Option("--top", 25));
         break;
     case "telemetry-cost":
         await new BenchSuite(new BenchSettings(Accounts: Option("--accounts", 10_000))).RunTelemetryCostAsync();

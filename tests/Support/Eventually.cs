@@ -31,6 +31,46 @@ public static class Eventually
         }
     }
 
+    /// <summary>
+    /// Waits for a pipeline draining a backlog, whose pace is the machine's: fails only when
+    /// <paramref name="progress"/> has not advanced for <paramref name="stall"/> (a stuck pipeline stops; a slow one
+    /// on a busy machine keeps going), or past <paramref name="limit"/> in all.
+    /// </summary>
+    public static async Task<T> UntilWhileProgressing<T>(
+        Func<Task<T>> observe, Func<T, bool> done, Func<T, long> progress, TimeSpan stall, TimeSpan limit, string what)
+    {
+        var interval = TimeSpan.FromMilliseconds(250);
+        var start = DateTime.UtcNow;
+        var lastAdvance = start;
+        long? best = null;
+        while (true)
+        {
+            var observed = await observe();
+            if (done(observed))
+            {
+                return observed;
+            }
+
+            var now = DateTime.UtcNow;
+            if (best is null || progress(observed) > best)
+            {
+                best = progress(observed);
+                lastAdvance = now;
+            }
+            else if (now - lastAdvance > stall)
+            {
+                throw new TimeoutException($"{what}: no progress for {stall} (after {now - start:mm\\:ss}); last observed {observed}");
+            }
+
+            if (now - start > limit)
+            {
+                throw new TimeoutException($"{what}: not reached within {limit}, still progressing; last observed {observed}");
+            }
+
+            await Task.Delay(interval);
+        }
+    }
+
     public static Task Until(Func<bool> condition, TimeSpan timeout, string what) =>
         Until(() => Task.FromResult(condition()), done => done, timeout, what);
 

@@ -26,6 +26,18 @@ public static class TopicReader
     }
 
     /// <summary>Committed offsets of <paramref name="group"/> against the end of each partition of <paramref name="topic"/>.</summary>
+    /// <summary>
+    /// Waits until the group committed every partition to its end. A backlog (a drill's outage) drains at the machine's
+    /// pace, so this fails only when the commits stop advancing for a minute, or after 8 minutes in all.
+    /// </summary>
+    public static Task WaitUntilCommittedToTheEndAsync(string topic, string group, int partitions) => Eventually.UntilWhileProgressing(
+        () => Task.FromResult(CommittedVersusEnd(topic, group, partitions)),
+        o => o.Committed == o.End,
+        o => o.Committed,
+        stall: TimeSpan.FromMinutes(1),
+        limit: TimeSpan.FromMinutes(8),
+        "every offset committed");
+
     public static (long Committed, long End) CommittedVersusEnd(string topic, string group, int partitions)
     {
         var config = KafkaClientConfigs.Consumer(StackEndpoints.Current.KafkaOptions(), group);

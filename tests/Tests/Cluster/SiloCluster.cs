@@ -127,11 +127,7 @@ internal sealed partial class SiloCluster : IDisposable
         return values;
     }
 
-    public Task WaitUntilCommittedToTheEndAsync() => Eventually.Until(
-        () => Task.FromResult(TopicReader.CommittedVersusEnd(Names.Topic, Names.Group, Partitions)),
-        o => o.Committed == o.End,
-        TimeSpan.FromMinutes(3),
-        "every offset committed");
+    public Task WaitUntilCommittedToTheEndAsync() => TopicReader.WaitUntilCommittedToTheEndAsync(Names.Topic, Names.Group, Partitions);
 
     public Task AssertStoredAsync(ExpectedState expected) => DynamoDbReader.AssertStoredAsync(Names.Table, expected, Logs);
 

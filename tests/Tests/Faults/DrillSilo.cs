@@ -62,11 +62,7 @@ internal sealed class DrillSilo : IDisposable
     public Task<double> WaitUntilAppliedAsync(double features, TimeSpan patience) =>
         Eventually.Until(() => MetricAsync("ingest_applied_total"), applied => applied >= features, patience, $"{features} applied");
 
-    public Task WaitUntilCommittedToTheEndAsync() => Eventually.Until(
-        () => Task.FromResult(TopicReader.CommittedVersusEnd(Topic, Group, Partitions)),
-        o => o.Committed == o.End,
-        TimeSpan.FromMinutes(3),
-        "every offset committed");
+    public Task WaitUntilCommittedToTheEndAsync() => TopicReader.WaitUntilCommittedToTheEndAsync(Topic, Group, Partitions);
 
     /// <summary>DynamoDB, item by item, against what the broker acknowledged: nothing lost, nothing older than expected.</summary>
     public Task AssertStoredAsync(ExpectedState expected) => DynamoDbReader.AssertStoredAsync(Table, expected, Log);

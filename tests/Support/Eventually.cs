@@ -42,7 +42,7 @@ public static class Eventually
         var interval = TimeSpan.FromMilliseconds(250);
         var start = DateTime.UtcNow;
         var lastAdvance = start;
-        long? best = null;
+        var best = long.MinValue;
         while (true)
         {
             var observed = await observe();
@@ -52,9 +52,10 @@ public static class Eventually
             }
 
             var now = DateTime.UtcNow;
-            if (best is null || progress(observed) > best)
+            var reached = progress(observed);
+            if (reached > best)
             {
-                best = progress(observed);
+                best = reached;
                 lastAdvance = now;
             }
             else if (now - lastAdvance > stall)

@@ -25,7 +25,6 @@ public static class TopicReader
         return results;
     }
 
-    /// <summary>Committed offsets of <paramref name="group"/> against the end of each partition of <paramref name="topic"/>.</summary>
     /// <summary>
     /// Waits until the group committed every partition to its end. A backlog (a drill's outage) drains at the machine's
     /// pace, so this fails only when the commits stop advancing for a minute, or after 8 minutes in all.
@@ -38,6 +37,7 @@ public static class TopicReader
         limit: TimeSpan.FromMinutes(8),
         "every offset committed");
 
+    /// <summary>Committed offsets of <paramref name="group"/> against the end of each partition of <paramref name="topic"/>.</summary>
     public static (long Committed, long End) CommittedVersusEnd(string topic, string group, int partitions)
     {
         var config = KafkaClientConfigs.Consumer(StackEndpoints.Current.KafkaOptions(), group);

@@ -33,34 +33,40 @@ public static class AccountEndpoints
         // request scope, a cost the read path (tens of thousands of requests a second) does not need to pay.
         var grains = new AccountGrainReferences(endpoints.ServiceProvider.GetRequiredService<IGrainFactory>());
         var ingress = endpoints.ServiceProvider.GetRequiredService<IFeatureIngress>();
-        accounts.MapGet("/{accountId}", (string accountId) => GetAccountAsync(accountId, grains));
-        accounts.MapGet("/{accountId}/namespaces/{namespace}", (string accountId, string @namespace) => GetNamespaceAsync(accountId, @namespace, grains));
+        // The two reads are request delegates, not typed handlers: a typed handler that completes asynchronously (a
+        // grain call always does) costs a second state machine, the request delegate factory's, on every read.
+        accounts.MapGet("/{accountId}", context => ReadAccountAsync(context, grains));
+        accounts.MapGet("/{accountId}/namespaces/{namespace}", context => ReadNamespaceAsync(context, grains));
         accounts.MapDelete("/{accountId}", (string accountId, HttpContext context) => DeleteAccountAsync(accountId, context, ingress, options));
         accounts.MapPost("/batch-get", (HttpRequest request) => BatchGetAsync(request.HttpContext, grains, options));
         return endpoints;
     }
 
-    private static async ValueTask<IResult> GetAccountAsync(string accountId, AccountGrainReferences grains)
+    private static async Task ReadAccountAsync(HttpContext context, AccountGrainReferences grains)
     {
+        var accountId = RouteValue(context, "accountId");
         if (!ApiProblems.IsValid(accountId))
         {
-            return ApiProblems.InvalidAccountId(accountId);
+            await ApiProblems.InvalidAccountId(accountId).ExecuteAsync(context).ConfigureAwait(false);
+            return;
         }
 
         var namespaces = (await ReadAllAsync(grains.Get(accountId)).ConfigureAwait(false)).Value;
-        return namespaces.Length == 0 ? ApiProblems.AccountNotFound(accountId) : new AccountResult(accountId, namespaces);
+        var result = namespaces.Length == 0 ? ApiProblems.AccountNotFound(accountId) : new AccountResult(accountId, namespaces);
+        await result.ExecuteAsync(context).ConfigureAwait(false);
     }
 
-    private static async ValueTask<IResult> GetNamespaceAsync(string accountId, string @namespace, AccountGrainReferences grains)
+    private static async Task ReadNamespaceAsync(HttpContext context, AccountGrainReferences grains)
     {
-        if (!ApiProblems.IsValid(accountId))
+        var accountId = RouteValue(context, "accountId");
+        var @namespace = RouteValue(context, "namespace");
+        var invalid = !ApiProblems.IsValid(accountId) ? ApiProblems.InvalidAccountId(accountId)
+            : !Identifiers.IsValidNamespace(@namespace) ? ApiProblems.InvalidNamespace(@namespace)
+            : null;
+        if (invalid is not null)
         {
-            return ApiProblems.InvalidAccountId(accountId);
-        }
-
-        if (!Identifiers.IsValidNamespace(@namespace))
-        {
-            return ApiProblems.InvalidNamespace(@namespace);
+            await invalid.ExecuteAsync(context).ConfigureAwait(false);
+            return;
         }
 
         var grain = grains.Get(accountId);
@@ -74,8 +80,12 @@ public static class AccountEndpoints
             features = await ClusterChangeRetry.ReadAgainAsync((grain, @namespace), static read => read.grain.GetNamespaceAsync(read.@namespace)).ConfigureAwait(false);
         }
 
-        return features is null ? ApiProblems.NamespaceNotFound(accountId, @namespace) : new NamespaceResult(accountId, features);
+        var result = features is null ? ApiProblems.NamespaceNotFound(accountId, @namespace) : new NamespaceResult(accountId, features);
+        await result.ExecuteAsync(context).ConfigureAwait(false);
     }
+
+    /// <summary>A segment of the matched route: routing only matches these endpoints when it is there.</summary>
+    private static string RouteValue(HttpContext context, string name) => (string)context.Request.RouteValues[name]!;
 
     /// <summary>
     /// Erasure travels through the ingest topic, keyed by the account, so it is ordered with the account's features

@@ -108,11 +108,11 @@ public sealed class AccountGrain(
         }
     }
 
-    public async Task<RecordOrigin[]> ConfirmDeliveriesAsync(RecordOrigin[] deliveries)
+    public async Task<Immutable<RecordOrigin[]>> ConfirmDeliveriesAsync(Immutable<RecordOrigin[]> deliveries)
     {
-        ArgumentNullException.ThrowIfNull(deliveries);
+        ArgumentNullException.ThrowIfNull(deliveries.Value);
         List<RecordOrigin>? notHere = null;
-        foreach (var delivery in deliveries)
+        foreach (var delivery in deliveries.Value)
         {
             if (_unconfirmed?.Contains(delivery) != true)
             {
@@ -127,12 +127,12 @@ public sealed class AccountGrain(
 
         // Forgotten only once durable: a confirmation that outlived its caller's response timeout (DynamoDB slow) is
         // asked again, and must still find here what this activation applied, or it would be redelivered for nothing.
-        foreach (var delivery in deliveries)
+        foreach (var delivery in deliveries.Value)
         {
             _unconfirmed?.Remove(delivery);
         }
 
-        return notHere is null ? [] : [.. notHere];
+        return new(notHere is null ? [] : [.. notHere]);
     }
 
     public async Task RedeliverAsync(Immutable<AccountStreamEvent[]> events)

@@ -24,7 +24,7 @@ public sealed class AccountDeliveryConfirmation(IGrainFactory grains) : IKafkaDe
         }
 
         var grain = _accounts.Get(streamId.Key);
-        var lost = await grain.ConfirmDeliveriesAsync(starts).WaitAsync(cancellationToken).ConfigureAwait(true);
+        var lost = (await grain.ConfirmDeliveriesAsync(new(starts)).WaitAsync(cancellationToken).ConfigureAwait(true)).Value;
         if (lost.Length == 0)
         {
             return;

@@ -103,7 +103,7 @@ public sealed class AccountGrainClusterTests : IAsyncLifetime
         var delivery = new RecordOrigin(3, 42);
 
         // Never applied here (as when the activation that applied it died with its silo): named, so it is delivered again.
-        Assert.Equal([delivery], await grain.ConfirmDeliveriesAsync([delivery]));
+        Assert.Equal([delivery], (await grain.ConfirmDeliveriesAsync(new([delivery]))).Value);
 
         AccountStreamEvent[] events = [new FeaturesPublished([new FeatureUpdate("orders", "total_orders", "9", 5)], [delivery])];
         await grain.RedeliverAsync(new Immutable<AccountStreamEvent[]>(events));

@@ -21,12 +21,12 @@ public sealed class IngestionEndToEndTests
         await Eventually.Until(async () => await grain.GetNamespaceAsync("orders") is not null, IngestingSilo.Patience, "applied");
 
         // As the provider asks when its first call timed out (DynamoDB slower than the response timeout).
-        var again = grain.ConfirmDeliveriesAsync([delivery]);
-        var onceMore = grain.ConfirmDeliveriesAsync([delivery]);
+        var again = grain.ConfirmDeliveriesAsync(new([delivery]));
+        var onceMore = grain.ConfirmDeliveriesAsync(new([delivery]));
         await silo.Storage.FlushAsync(CancellationToken.None);
 
-        Assert.Empty(await again.WaitAsync(IngestingSilo.Patience)); // applied here: nothing to deliver again
-        Assert.Empty(await onceMore.WaitAsync(IngestingSilo.Patience));
+        Assert.Empty((await again.WaitAsync(IngestingSilo.Patience)).Value); // applied here: nothing to deliver again
+        Assert.Empty((await onceMore.WaitAsync(IngestingSilo.Patience)).Value);
         Assert.Equal(0, silo.Metrics().Redelivered.Value);
     }
 

@@ -381,8 +381,11 @@ public sealed class AccountGrain(
     }
 
     /// <summary>
-    /// Lookups of unknown accounts must not fill memory: an activation that holds nothing leaves as soon as the
-    /// calls queued behind it have run.
+    /// Lookups of unknown accounts must not fill memory: an activation that holds nothing leaves once idle. Orleans
+    /// sends a call that reaches it meanwhile to a new activation, and one it cannot place is refused: its caller
+    /// tries again. That caller may be the stream's handshake of a new account's first delivery, which holds its
+    /// partition until it succeeds (the Kafka provider retries it within a fifth of a second, see its
+    /// README); so nothing should poll an unknown account fast (<c>FreshnessSampler</c> backs off).
     /// </summary>
     private void ReleaseIfEmpty()
     {

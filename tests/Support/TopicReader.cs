@@ -30,9 +30,9 @@ public static class TopicReader
     /// pace, so this fails only when the commits stop advancing for a minute, or after 8 minutes in all.
     /// </summary>
     public static Task WaitUntilCommittedToTheEndAsync(string topic, string group, int partitions) => Eventually.UntilWhileProgressing(
-        () => Task.FromResult(CommittedVersusEnd(topic, group, partitions)),
-        o => o.Committed == o.End,
-        o => o.Committed,
+        () => Task.FromResult(CommitLag.Of(topic, group, partitions)),
+        lag => lag.Committed == lag.End,
+        lag => lag.Committed,
         stall: TimeSpan.FromMinutes(1),
         limit: TimeSpan.FromMinutes(8),
         "every offset committed");
@@ -40,11 +40,7 @@ public static class TopicReader
     /// <summary>Committed offsets of <paramref name="group"/> against the end of each partition of <paramref name="topic"/>.</summary>
     public static (long Committed, long End) CommittedVersusEnd(string topic, string group, int partitions)
     {
-        var config = KafkaClientConfigs.Consumer(StackEndpoints.Current.KafkaOptions(), group);
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
-        var tps = Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)).ToList();
-        var committed = consumer.Committed(tps, TimeSpan.FromSeconds(10)).Sum(o => o.Offset.IsSpecial ? 0 : o.Offset.Value);
-        var end = tps.Sum(tp => consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).High.Value);
-        return (committed, end);
+        var lag = CommitLag.Of(topic, group, partitions);
+        return (lag.Committed, lag.End);
     }
 }

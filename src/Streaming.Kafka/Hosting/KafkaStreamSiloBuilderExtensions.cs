@@ -15,10 +15,11 @@ public static class KafkaStreamSiloBuilderExtensions
     /// <summary>
     /// Adds a persistent stream provider named <paramref name="name"/> over a Kafka topic, with
     /// <typeparamref name="TMapper"/> turning records into events. Orleans' pulling agents read the partitions
-    /// (<see cref="KafkaPartitionBalancer"/> spreads them over the silos and moves them when silos come and go); deliveries that
-    /// fail are retried without limit instead of skipped, and the cache batches a busy consumer's pending containers
-    /// (so the agent's own batching stays off). <paramref name="configureStream"/> may change any of it (pub-sub
-    /// type, balancer, agent timings).
+    /// (<see cref="KafkaPartitionBalancer"/> spreads them over the silos and moves them when silos come and go);
+    /// deliveries that fail are retried without limit instead of skipped, a tenth of a second to 5 s apart
+    /// (<see cref="KafkaDeliveryBackoff"/>), and the cache batches a busy consumer's pending containers (so the agent's
+    /// own batching stays off). <paramref name="configureStream"/> may change any of it (pub-sub type, balancer, agent
+    /// timings).
     /// </summary>
     public static ISiloBuilder AddKafkaStreams<TMapper>(
         this ISiloBuilder builder,
@@ -52,6 +53,11 @@ public static class KafkaStreamSiloBuilderExtensions
                 options.StreamInactivityPeriod = TimeSpan.FromMinutes(2); // the agent keeps a record per stream this long
             }));
             stream.ConfigurePartitionBalancing(KafkaPartitionBalancer.Create);
+            stream.ConfigureBackoffProvider((services, providerName) =>
+            {
+                var options = services.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(providerName);
+                return new KafkaDeliveryBackoff(options.DeliveryRetryMinDelay, options.DeliveryRetryMaxDelay);
+            });
             configureStream?.Invoke(stream);
         });
     }

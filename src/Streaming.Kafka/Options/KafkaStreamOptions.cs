@@ -60,6 +60,16 @@ public sealed class KafkaStreamOptions
     /// </summary>
     public int MaxContainersPerDelivery { get; set; } = 256;
 
+    /// <summary>
+    /// The first wait before the pulling agent retries a failed delivery or a new stream's handshake with its consumer;
+    /// each further retry may wait up to twice as long, up to <see cref="DeliveryRetryMaxDelay"/>
+    /// (<see cref="KafkaDeliveryBackoff"/>).
+    /// </summary>
+    public TimeSpan DeliveryRetryMinDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest wait between two attempts of one delivery or handshake.</summary>
+    public TimeSpan DeliveryRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long to wait for the broker's partition count at start.</summary>
     public TimeSpan MetadataTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

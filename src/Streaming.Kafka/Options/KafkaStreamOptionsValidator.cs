@@ -15,6 +15,8 @@ internal sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, st
         Require(options.MaxUncommittedMessages >= options.MaxMessagesPerRead, $"{nameof(KafkaStreamOptions.MaxUncommittedMessages)} (at least {nameof(KafkaStreamOptions.MaxMessagesPerRead)})");
         Require(options.MaxContainersPerDelivery > 0, nameof(KafkaStreamOptions.MaxContainersPerDelivery));
         Require(options.PartitionCount >= 0, nameof(KafkaStreamOptions.PartitionCount));
+        Require(options.DeliveryRetryMinDelay > TimeSpan.Zero, nameof(KafkaStreamOptions.DeliveryRetryMinDelay));
+        Require(options.DeliveryRetryMaxDelay >= options.DeliveryRetryMinDelay, $"{nameof(KafkaStreamOptions.DeliveryRetryMaxDelay)} (at least {nameof(KafkaStreamOptions.DeliveryRetryMinDelay)})");
     }
 
     private void Require(bool valid, string setting)

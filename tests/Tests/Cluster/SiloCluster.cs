@@ -127,7 +127,42 @@ internal sealed partial class SiloCluster : IDisposable
         return values;
     }
 
-    public Task WaitUntilCommittedToTheEndAsync() => TopicReader.WaitUntilCommittedToTheEndAsync(Names.Topic, Names.Group, Partitions);
+    /// <summary>
+    /// Waits until the group committed every partition to its end; a wait that fails says where each silo's partitions
+    /// stand (their lag, commits, uncommitted records and pauses, from /metrics) beside the offsets the broker holds.
+    /// </summary>
+    public async Task WaitUntilCommittedToTheEndAsync()
+    {
+        try
+        {
+            await TopicReader.WaitUntilCommittedToTheEndAsync(Names.Topic, Names.Group, Partitions);
+        }
+        catch (TimeoutException stalled)
+        {
+            throw new TimeoutException($"{stalled.Message}\n{await PartitionMetricsAsync()}", stalled);
+        }
+    }
+
+    private async Task<string> PartitionMetricsAsync()
+    {
+        var report = new System.Text.StringBuilder();
+        foreach (var silo in Silos)
+        {
+            using var http = new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+            try
+            {
+                var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+                var lines = metrics.Split('\n').Where(line => line.StartsWith("kafka_stream_partition_", StringComparison.Ordinal));
+                report.AppendLine(CultureInfo.InvariantCulture, $"{silo.BaseAddress}: {string.Join("; ", lines)}");
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+                report.AppendLine(CultureInfo.InvariantCulture, $"{silo.BaseAddress}: /metrics not answering ({exception.Message})");
+            }
+        }
+
+        return report.ToString();
+    }
 
     public Task AssertStoredAsync(ExpectedState expected) => DynamoDbReader.AssertStoredAsync(Names.Table, expected, Logs);
 

@@ -15,8 +15,11 @@ public sealed record CommitLag(long Committed, long End, IReadOnlyList<(int Part
         using var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
         var tps = Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)).ToList();
         var committed = consumer.Committed(tps, TimeSpan.FromSeconds(10)).ToDictionary(o => o.Partition.Value, o => o.Offset.IsSpecial ? 0 : o.Offset.Value);
-        var each = tps.Select(tp => (tp.Partition.Value, committed.GetValueOrDefault(tp.Partition.Value), consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).High.Value)).ToList();
-        return new CommitLag(each.Sum(p => p.Item2), each.Sum(p => p.Item3), each);
+        var each = tps.Select(tp => (
+            Partition: tp.Partition.Value,
+            Committed: committed.GetValueOrDefault(tp.Partition.Value),
+            End: consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).High.Value)).ToList();
+        return new CommitLag(each.Sum(p => p.Committed), each.Sum(p => p.End), each);
     }
 
     public override string ToString()

@@ -83,20 +83,27 @@ internal sealed partial class SiloCluster : IDisposable
         var result = new List<IReadOnlySet<int>>();
         foreach (var silo in Silos)
         {
-            using var http = new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-            try
-            {
-                var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-                result.Add(PrometheusText.LabelValues(metrics, "kafka_stream_partition_committed_offset", "partition")
-                    .Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToHashSet());
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                result.Add(new HashSet<int>()); // not answering (yet): pulls nothing we can see
-            }
+            result.Add(await MetricsTextAsync(silo) is { } metrics
+                ? PrometheusText.LabelValues(metrics, "kafka_stream_partition_committed_offset", "partition")
+                    .Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToHashSet()
+                : new HashSet<int>()); // not answering (yet): pulls nothing we can see
         }
 
         return result;
+    }
+
+    /// <summary>A silo's /metrics text; null while it does not answer.</summary>
+    private static async Task<string?> MetricsTextAsync(SiloProcess silo)
+    {
+        using var http = new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            return await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Waits until the running silos between them pull every partition; returns how long it took.</summary>
@@ -148,17 +155,8 @@ internal sealed partial class SiloCluster : IDisposable
         var report = new System.Text.StringBuilder();
         foreach (var silo in Silos)
         {
-            using var http = new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-            try
-            {
-                var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-                var lines = metrics.Split('\n').Where(line => line.StartsWith("kafka_stream_partition_", StringComparison.Ordinal));
-                report.AppendLine(CultureInfo.InvariantCulture, $"{silo.BaseAddress}: {string.Join("; ", lines)}");
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                report.AppendLine(CultureInfo.InvariantCulture, $"{silo.BaseAddress}: /metrics not answering ({exception.Message})");
-            }
+            var lines = (await MetricsTextAsync(silo))?.Split('\n').Where(line => line.StartsWith("kafka_stream_partition_", StringComparison.Ordinal));
+            report.AppendLine(CultureInfo.InvariantCulture, $"{silo.BaseAddress}: {(lines is null ? "/metrics not answering" : string.Join("; ", lines))}");
         }
 
         return report.ToString();

@@ -48,6 +48,13 @@ public sealed class AccountGrain(
     /// </summary>
     private HashSet<RecordOrigin>? _unconfirmed;
 
+    /// <summary>
+    /// Taking in the items this state does not hold yet (storage handed it out before its load arrived, or a namespace
+    /// was registered since), then handing storage what was applied meanwhile: one such task at a time, which every
+    /// read, erase and durability wait joins.
+    /// </summary>
+    private Task? _covering;
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Another activation of this account (here or on another silo) loads from DynamoDB: it must find everything
@@ -63,14 +70,22 @@ public sealed class AccountGrain(
 
         try
         {
-            await durability.WhenDurableAsync(state.State, flushNow: true, cancellationToken).ConfigureAwait(true);
+            await WhenChangesDurableAsync(flushNow: true, cancellationToken).ConfigureAwait(true);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
     }
 
-    public Task<ApplyResult> ApplyAsync(Immutable<FeatureUpdate[]> updates) => PersistThenReturn(Apply(updates.Value));
+    public Task<ApplyResult> ApplyAsync(Immutable<FeatureUpdate[]> updates) =>
+        coverage.Covers(state.State) ? PersistThenReturn(Apply(updates.Value)) : ApplyOnceCoveredAsync(updates);
+
+    /// <summary>A direct apply answers what it changed against the stored items, so it waits for them.</summary>
+    private async Task<ApplyResult> ApplyOnceCoveredAsync(Immutable<FeatureUpdate[]> updates)
+    {
+        await EnsureCoveredAsync().ConfigureAwait(true);
+        return await ApplyAsync(updates).ConfigureAwait(true);
+    }
 
     /// <summary>Orleans found a delivery for this account's implicit subscription: take it, and the ones after it.</summary>
     public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
@@ -102,9 +117,9 @@ public sealed class AccountGrain(
         }
 
         await ApplyEventsAsync(events).ConfigureAwait(true);
-        if (!deliveryOptions.AcknowledgeBeforeDurable && durability.HasPendingWrites(state.State))
+        if (!deliveryOptions.AcknowledgeBeforeDurable)
         {
-            await durability.WhenDurableAsync(state.State, flushNow: false, CancellationToken.None).ConfigureAwait(true);
+            await WhenChangesDurableAsync(flushNow: false, CancellationToken.None).ConfigureAwait(true);
         }
     }
 
@@ -120,10 +135,7 @@ public sealed class AccountGrain(
             }
         }
 
-        if (durability.HasPendingWrites(state.State))
-        {
-            await durability.WhenDurableAsync(state.State, flushNow: false, CancellationToken.None).ConfigureAwait(true);
-        }
+        await WhenChangesDurableAsync(flushNow: false, CancellationToken.None).ConfigureAwait(true);
 
         // Forgotten only once durable: a confirmation that outlived its caller's response timeout (DynamoDB slow) is
         // asked again, and must still find here what this activation applied, or it would be redelivered for nothing.
@@ -139,9 +151,19 @@ public sealed class AccountGrain(
     {
         metrics.Redeliveries.Increment();
         await ApplyEventsAsync(events.Value).ConfigureAwait(true);
+        await WhenChangesDurableAsync(flushNow: false, CancellationToken.None).ConfigureAwait(true);
+    }
+
+    /// <summary>
+    /// Completes when every change applied so far is durable: once the account's items are taken in and the changes
+    /// handed to storage (<see cref="EnsureCoveredAsync"/>), when storage has written them.
+    /// </summary>
+    private async Task WhenChangesDurableAsync(bool flushNow, CancellationToken cancellationToken)
+    {
+        await EnsureCoveredAsync().WaitAsync(cancellationToken).ConfigureAwait(true);
         if (durability.HasPendingWrites(state.State))
         {
-            await durability.WhenDurableAsync(state.State, flushNow: false, CancellationToken.None).ConfigureAwait(true);
+            await durability.WhenDurableAsync(state.State, flushNow, cancellationToken).ConfigureAwait(true);
         }
     }
 
@@ -151,7 +173,7 @@ public sealed class AccountGrain(
         if (!coverage.Covers(state.State) && Array.Exists(events, e => e is AccountEraseRequested))
         {
             // Before the loop, not inside it: the events then apply in one turn, as always.
-            await LoadUncoveredAsync().ConfigureAwait(true);
+            await EnsureCoveredAsync().ConfigureAwait(true);
         }
 
         List<Task>? settingAside = null;
@@ -178,7 +200,13 @@ public sealed class AccountGrain(
         }
 
         metrics.DeliveryApplied(time.GetUtcNow().ToUnixTimeMilliseconds());
-        if (state.State.HasChanges)
+        if (!coverage.Covers(state.State))
+        {
+            // The delivery returns without waiting for the account's items (the stream's partition reads on meanwhile);
+            // the changes go to storage once they are taken in, and nothing is confirmed durable before that.
+            EnsureCoveredAsync().Ignore();
+        }
+        else if (state.State.HasChanges)
         {
             await state.WriteStateAsync().ConfigureAwait(true);
         }
@@ -280,7 +308,7 @@ public sealed class AccountGrain(
 
     private async ValueTask<NamespaceFeatures?> GetNamespaceOnceCoveredAsync(string namespaceName)
     {
-        await LoadUncoveredAsync().ConfigureAwait(true);
+        await EnsureCoveredAsync().ConfigureAwait(true);
         return await GetNamespaceAsync(namespaceName).ConfigureAwait(true);
     }
 
@@ -319,7 +347,7 @@ public sealed class AccountGrain(
 
     private async ValueTask<Immutable<NamespaceFeatures[]>> GetAllOnceCoveredAsync()
     {
-        await LoadUncoveredAsync().ConfigureAwait(true);
+        await EnsureCoveredAsync().ConfigureAwait(true);
         return await GetAllAsync().ConfigureAwait(true);
     }
 
@@ -336,21 +364,55 @@ public sealed class AccountGrain(
 
     private async Task<EraseResult> DeleteOnceCoveredAsync()
     {
-        await LoadUncoveredAsync().ConfigureAwait(true);
+        await EnsureCoveredAsync().ConfigureAwait(true);
         return await DeleteAsync().ConfigureAwait(true);
     }
 
     /// <summary>
-    /// Loads the items of namespaces registered since this account was loaded (see <see cref="IAccountLoadCoverage"/>)
-    /// and takes them in, in this turn.
+    /// Completes once the state holds the items of every namespace storage knows (see <see cref="IAccountLoadCoverage"/>)
+    /// and what was applied before they arrived is handed to storage. Callers that arrive meanwhile join the same task.
     /// </summary>
-    private async Task LoadUncoveredAsync()
+    private Task EnsureCoveredAsync()
     {
-        var late = await coverage.LoadUncoveredAsync(this.GetPrimaryKeyString(), state.State, CancellationToken.None).ConfigureAwait(true);
-        state.State.TakeLateNamespaces(late);
+        if (coverage.Covers(state.State))
+        {
+            return Task.CompletedTask;
+        }
+
+        if (_covering is not { IsCompleted: false })
+        {
+            _covering = CoverAsync(); // a failed one (DynamoDB away) is tried again by the next caller
+        }
+
+        return _covering;
     }
 
-    public ValueTask<AccountInspection> InspectAsync()
+    private async Task CoverAsync()
+    {
+        var accountId = this.GetPrimaryKeyString();
+        do
+        {
+            var late = await coverage.LoadUncoveredAsync(accountId, state.State, CancellationToken.None).ConfigureAwait(true);
+            state.State.TakeLateNamespaces(late, snapshot => DynamoItemSize.Of(accountId, snapshot), time.GetUtcNow().ToUnixTimeMilliseconds());
+        }
+        while (!coverage.Covers(state.State)); // a namespace registered while this loaded
+
+        if (state.State.HasChanges)
+        {
+            await state.WriteStateAsync().ConfigureAwait(true);
+        }
+    }
+
+    public ValueTask<AccountInspection> InspectAsync() =>
+        coverage.Covers(state.State) ? new(Inspect()) : InspectOnceCoveredAsync();
+
+    private async ValueTask<AccountInspection> InspectOnceCoveredAsync()
+    {
+        await EnsureCoveredAsync().ConfigureAwait(true);
+        return Inspect();
+    }
+
+    private AccountInspection Inspect()
     {
         var namespaces = new List<NamespaceInspection>();
         foreach (var ns in TakeStorageMerges().Namespaces)
@@ -361,7 +423,7 @@ public sealed class AccountGrain(
             }
         }
 
-        return new(new AccountInspection(this.GetPrimaryKeyString(), [.. namespaces]));
+        return new AccountInspection(this.GetPrimaryKeyString(), [.. namespaces]);
     }
 
     /// <summary>
@@ -402,11 +464,7 @@ public sealed class AccountGrain(
             return false; // another activation accepted those updates; only a new apply here can be promised
         }
 
-        if (durability.HasPendingWrites(state.State))
-        {
-            await durability.WhenDurableAsync(state.State, flushNow: false, CancellationToken.None).ConfigureAwait(true);
-        }
-
+        await WhenChangesDurableAsync(flushNow: false, CancellationToken.None).ConfigureAwait(true);
         return true;
     }
 

@@ -18,6 +18,14 @@ public sealed class AccountState
     public IReadOnlyList<string>? LoadedOver { get; set; }
 
     /// <summary>
+    /// The load of this account's items while it is still on its way: storage may hand the grain its state before the
+    /// items arrive, so that the activation (and the stream handshake waiting on it) does not wait for DynamoDB. The
+    /// grain takes the items in through <see cref="IAccountLoadCoverage"/> before it answers a read or hands a change to
+    /// storage. Null once taken in (or when storage loaded before activating). Storage-owned.
+    /// </summary>
+    public Task<AccountState>? Loading { get; set; }
+
+    /// <summary>
     /// The write-behind storage's sequence number of the last change it took from this account (0: none yet); the
     /// account is durable once storage's watermark reaches it. Storage-owned.
     /// </summary>
@@ -81,21 +89,43 @@ public sealed class AccountState
     }
 
     /// <summary>
-    /// Takes in the items of namespaces registered after this account was loaded. A namespace an update created
-    /// meanwhile keeps its own snapshot: its first write meets the stored item by version and merges with it.
+    /// Takes in items storage loaded after this state was handed out: the account's whole load when the grain activated
+    /// before it (<see cref="Loading"/>), or the namespaces registered since. A namespace an update created meanwhile
+    /// and not yet handed to storage merges with its item here, feature by feature, the newer timestamp winning (<see
+    /// cref="NamespaceMerge"/>), and is written on that item's version; one already handed to storage keeps its own
+    /// snapshot, as its write meets the stored item by version and merges there. <paramref name="sizeOf"/> gives a
+    /// snapshot's item size.
     /// </summary>
-    public void TakeLateNamespaces(LateNamespaces late)
+    public void TakeLateNamespaces(LateNamespaces late, Func<NamespaceFeatures, int> sizeOf, long now)
     {
         ArgumentNullException.ThrowIfNull(late);
+        ArgumentNullException.ThrowIfNull(sizeOf);
         foreach (var found in late.Found)
         {
-            if (Find(found.Name) is null)
+            var local = Find(found.Name);
+            if (local is null)
             {
                 Add(found);
+            }
+            else if (!ReferenceEquals(local, found) && local.StoredVersion == 0 && local.PendingSince == 0 && !local.IsQueued)
+            {
+                // Never handed to storage (it only starts to once the account is covered), so no write of it is in flight.
+                local.Current = NamespaceMerge.Merge(local.Current, found.Current, now);
+                local.Durable = found.Durable;
+                local.StoredVersion = found.StoredVersion;
+                local.ItemBytes = sizeOf(local.Current);
+                if (local.IsDurable)
+                {
+                    local.HasUnsavedChange = false; // the updates brought nothing newer than the item: nothing to write
+                }
             }
         }
 
         LoadedOver = late.LoadedOver;
+        if (late.IsWholeLoad)
+        {
+            Loading = null;
+        }
     }
 
     /// <summary>

@@ -1,7 +1,12 @@
 namespace AccountMetadata.Grains;
 
 /// <summary>
-/// Items of namespaces registered after an account was loaded (<see cref="IAccountLoadCoverage"/>): what storage found,
-/// and the namespaces the account counts as loaded over once it has taken them.
+/// Items storage loaded after it handed an account's state to its grain (<see cref="IAccountLoadCoverage"/>): what it
+/// found, and the namespaces the account counts as loaded over once it has taken them (null: every namespace, as a
+/// Query finds). <see cref="IsWholeLoad"/> when this is the account's first load (<see cref="AccountState.Loading"/>),
+/// not the namespaces registered since.
 /// </summary>
-public sealed record LateNamespaces(IReadOnlyList<string> LoadedOver, IReadOnlyList<NamespaceState> Found);
+public sealed record LateNamespaces(IReadOnlyList<string>? LoadedOver, IReadOnlyList<NamespaceState> Found)
+{
+    public bool IsWholeLoad { get; init; }
+}

@@ -30,6 +30,15 @@ public sealed class DynamoDbOptions
     /// </summary>
     public int MaxConcurrentBatchLoads { get; set; } = 8;
 
+    /// <summary>
+    /// Hand a grain its state before its items arrive, so its activation does not wait for DynamoDB: the grain applies
+    /// updates meanwhile and takes the items in (merging by feature timestamp) before it answers a read or hands a
+    /// change to storage (<see cref="AccountMetadata.Grains.IAccountLoadCoverage"/>). This is what frees a cold silo's
+    /// stream partitions: Orleans' pulling agent reads nothing more from a partition while a new stream's first
+    /// handshake waits for its grain to activate. Off, every activation waits for its load.
+    /// </summary>
+    public bool ActivateBeforeLoad { get; set; } = true;
+
     /// <summary>Create the table at start-up when it is missing (local and test stacks; production tables are provisioned).</summary>
     public bool CreateTableIfMissing { get; set; }
 }

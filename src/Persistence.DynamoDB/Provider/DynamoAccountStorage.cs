@@ -109,20 +109,40 @@ public sealed partial class DynamoAccountStorage(
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
         var target = AccountStateOf(grainState);
-        target.State = await _loader.LoadAsync(grainId.Key.ToString()!, cancellationToken).ConfigureAwait(false);
+        var accountId = grainId.Key.ToString()!;
+        if (options.ActivateBeforeLoad)
+        {
+            // Not bound to the activation's token: the load outlives this call, and the grain waits for it itself.
+            var loading = _loader.LoadAsync(accountId, CancellationToken.None);
+            loading.Ignore(); // observed even if the grain leaves before it takes it in (it asks again when it fails)
+            target.State = new AccountState { Loading = loading };
+            target.RecordExists = false; // not known yet
+            return;
+        }
+
+        target.State = await _loader.LoadAsync(accountId, cancellationToken).ConfigureAwait(false);
         target.RecordExists = target.State.Namespaces.Length > 0;
     }
 
     public bool Covers(AccountState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return _loader.Covers(state);
+        return state.Loading is null && _loader.Covers(state);
     }
 
-    public Task<LateNamespaces> LoadUncoveredAsync(string accountId, AccountState state, CancellationToken cancellationToken)
+    public async Task<LateNamespaces> LoadUncoveredAsync(string accountId, AccountState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return _loader.LoadUncoveredAsync(accountId, state, cancellationToken);
+        if (state.Loading is not { } loading)
+        {
+            return await _loader.LoadUncoveredAsync(accountId, state, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A load that failed (DynamoDB away while the account activated) is asked again by whoever waits for it next.
+        var loaded = loading.IsFaulted || loading.IsCanceled
+            ? await _loader.LoadAsync(accountId, cancellationToken).ConfigureAwait(false)
+            : await loading.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new LateNamespaces(loaded.LoadedOver, loaded.Namespaces.ToArray()) { IsWholeLoad = true };
     }
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)

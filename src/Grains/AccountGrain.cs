@@ -18,6 +18,12 @@ namespace AccountMetadata.Grains;
 /// and the only awaits are storage's and the dead-letter topic's. Deliveries from several partitions (a producer
 /// that spread one account over them) interleave the same way and share item writes.
 /// </para>
+/// <para>
+/// Storage may hand the grain its state before the account's items arrive (<see cref="IAccountLoadCoverage"/>), so
+/// that the activation, and the stream handshake waiting on it, does not wait for DynamoDB: deliveries apply
+/// meanwhile, and whatever answers from the stored items or promises durability waits for them first
+/// (<see cref="EnsureCoveredAsync"/>).
+/// </para>
 /// </summary>
 [ImplicitStreamSubscription(AccountStreams.Namespace)]
 [Reentrant]

@@ -65,6 +65,37 @@ public sealed class ActivateBeforeLoadTests
         Assert.Equal(0, silo.Storage.Metrics.Conflicts.Value); // written on the loaded item's version, not after a refusal
     }
 
+    [Fact]
+    public async Task Loads_that_fail_are_asked_again_until_every_delivery_is_durable_and_committed()
+    {
+        const int Accounts = 60;
+        const int Versions = 2;
+        var table = StackEndpoints.UniqueName("failed-loads");
+        using var client = new FailingLoadsDynamoDbClient(failingLoads: 5);
+        await using var silo = new SiloFactory(table, new Dictionary<string, string?>
+        {
+            ["Ingestion:Enabled"] = "true",
+            ["Ingestion:CommitInterval"] = "00:00:00.100",
+        }, _ => client);
+        KafkaTopics.Create(silo.IngestTopic);
+        _ = silo.Services;
+
+        var expected = new ExpectedState();
+        using (var producer = new FeatureProducer())
+        {
+            await producer.SendAllAsync(silo.IngestTopic, FeatureStream.Generate("acc", Accounts, Versions, seed: 11, expected));
+        }
+
+        // Every failure is of a load some account needs, so each is asked again until it succeeds.
+        await silo.WaitUntilCommittedAsync(Accounts * Versions * 5);
+        Assert.Equal(5, client.FailedLoads);
+        using var reader = SiloFactory.CreateDynamoDbClient();
+        foreach (var account in expected.Accounts)
+        {
+            Assert.Empty(expected.Differences(account, await DynamoDbReader.ReadAccountAsync(reader, table, account)));
+        }
+    }
+
     private static string? Value(NamespaceFeatures features, string name) =>
         features.TryGetValue(name, out var value) ? value : null;
 

@@ -30,6 +30,8 @@ internal sealed class AccountLoader(IAmazonDynamoDB client, DynamoDbOptions opti
     // Never disposed (it holds nothing to release unless its wait handle is asked for).
     private readonly SemaphoreSlim _queries = new(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
     private int _batchesInFlight;
+    private long _lastFailedAt; // Stopwatch timestamps of the latest load request that failed, and that succeeded
+    private long _lastSucceededAt;
 
     /// <summary>Loads waiting for a BatchGetItem call to go (all of them in flight already).</summary>
     public int Waiting
@@ -40,6 +42,20 @@ internal sealed class AccountLoader(IAmazonDynamoDB client, DynamoDbOptions opti
             {
                 return _waiting.Count;
             }
+        }
+    }
+
+    /// <summary>
+    /// Time since the latest load request failed, while none has succeeded since (DynamoDB away or refusing); null
+    /// otherwise. With grains activating before their loads, this is what tells that cold accounts are piling up
+    /// changes storage cannot take yet.
+    /// </summary>
+    public TimeSpan? SinceLoadsFailing
+    {
+        get
+        {
+            var failed = Volatile.Read(ref _lastFailedAt);
+            return failed > Volatile.Read(ref _lastSucceededAt) ? Stopwatch.GetElapsedTime(failed) : null;
         }
     }
 
@@ -184,7 +200,8 @@ internal sealed class AccountLoader(IAmazonDynamoDB client, DynamoDbOptions opti
         }
         catch (Exception exception)
         {
-            // The activations fail and are retried by whoever asked (the stream provider redelivers).
+            // Whoever waits fails and asks again: an activation that loads first (the stream provider redelivers), or
+            // a grain taking its items in (the next read or confirmation asks again).
             foreach (var load in batch)
             {
                 load.Completion.TrySetException(exception);
@@ -203,6 +220,28 @@ internal sealed class AccountLoader(IAmazonDynamoDB client, DynamoDbOptions opti
 
     /// <summary>Every stored item of the given accounts in the given namespaces, in requests of up to 100 keys.</summary>
     private async Task<List<Dictionary<string, AttributeValue>>> GetAsync(
+        List<string> accounts, IReadOnlyList<string> namespaces, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var found = await BatchGetAsync(accounts, namespaces, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _lastSucceededAt, Stopwatch.GetTimestamp());
+            return found;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            Failed();
+            throw;
+        }
+    }
+
+    private void Failed()
+    {
+        metrics.FailedLoads.Increment();
+        Volatile.Write(ref _lastFailedAt, Stopwatch.GetTimestamp());
+    }
+
+    private async Task<List<Dictionary<string, AttributeValue>>> BatchGetAsync(
         List<string> accounts, IReadOnlyList<string> namespaces, CancellationToken cancellationToken)
     {
         var found = new List<Dictionary<string, AttributeValue>>();
@@ -271,6 +310,12 @@ internal sealed class AccountLoader(IAmazonDynamoDB client, DynamoDbOptions opti
                 request.ExclusiveStartKey = response.LastEvaluatedKey;
             }
             while (request.ExclusiveStartKey is { Count: > 0 });
+            Volatile.Write(ref _lastSucceededAt, Stopwatch.GetTimestamp());
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            Failed();
+            throw;
         }
         finally
         {

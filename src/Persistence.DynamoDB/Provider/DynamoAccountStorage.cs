@@ -70,6 +70,9 @@ public sealed partial class DynamoAccountStorage(
     /// <summary>Account loads waiting for a request to go (every allowed one is in flight).</summary>
     public int LoadsWaiting => _loader.Waiting;
 
+    /// <summary>Time since the latest account load failed, while none has succeeded since; null otherwise.</summary>
+    public TimeSpan? SinceLoadsFailing => _loader.SinceLoadsFailing;
+
     public long DirtyBytes => Volatile.Read(ref _dirtyBytes);
 
     /// <summary>Age of the longest-waiting dirty namespace, or zero.</summary>

@@ -41,6 +41,7 @@ public sealed class StorageMetrics
         meter.Counter("dynamodb.storage.flushes", "{flush}", "Flushes of the dirty namespaces.", Flushes, _provider);
         meter.Counter("dynamodb.storage.account_loads", "{account}", "Accounts loaded from DynamoDB (one per activation).", StateLoads, _provider);
         meter.Counter("dynamodb.storage.account_load_requests", "{request}", "Requests that loaded them (BatchGetItem of many accounts, or one Query each).", LoadRequests, _provider);
+        meter.Counter("dynamodb.storage.failed_loads", "{request}", "Load requests that failed (their accounts are asked again by whoever waits for them).", FailedLoads, _provider);
         _flushDuration = meter.CreateHistogram("dynamodb.storage.flush.duration", "s", "Duration of one flush.", tags: null, SecondsBuckets);
         _loadDuration = meter.CreateHistogram("dynamodb.storage.load.duration", "s", "Duration of one load request (BatchGetItem or Query).", tags: null, SecondsBuckets);
     }
@@ -78,6 +79,9 @@ public sealed class StorageMetrics
 
     /// <summary>Requests sent to load them (BatchGetItem or Query calls): loads per request shows the batching.</summary>
     public StripedCounter LoadRequests { get; } = new();
+
+    /// <summary>Load requests that failed (DynamoDB unreachable, throttled past its retries); their loads are asked again.</summary>
+    public StripedCounter FailedLoads { get; } = new();
 
     public LatencyHistogram FlushLatency { get; } = new();
 

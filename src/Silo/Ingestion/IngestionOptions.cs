@@ -26,6 +26,13 @@ public sealed class IngestionOptions
     /// <summary>Stop reading while dirty items add up to more bytes than this (resume at half).</summary>
     public long PauseAtDirtyBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// Stop reading for this long after an account load failed (DynamoDB away): the accounts a silo activates
+    /// meanwhile take deliveries their storage cannot load yet. Reading resumes by itself after it, or sooner once a
+    /// load succeeds.
+    /// </summary>
+    public TimeSpan PauseAfterFailedLoad { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Durable offsets are committed at most this often per partition.</summary>
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 

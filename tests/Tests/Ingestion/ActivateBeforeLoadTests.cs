@@ -66,7 +66,7 @@ public sealed class ActivateBeforeLoadTests
     }
 
     [Fact]
-    public async Task Loads_that_fail_are_asked_again_until_every_delivery_is_durable_and_committed()
+    public async Task Loads_that_fail_pause_reading_and_are_asked_again_until_every_delivery_is_durable_and_committed()
     {
         const int Accounts = 60;
         const int Versions = 2;
@@ -86,9 +86,16 @@ public sealed class ActivateBeforeLoadTests
             await producer.SendAllAsync(silo.IngestTopic, FeatureStream.Generate("acc", Accounts, Versions, seed: 11, expected));
         }
 
-        // Every failure is of a load some account needs, so each is asked again until it succeeds.
+        // Reading stops for a while after a failed load (the grains' changes wait where storage's counts cannot see them).
+        var metrics = silo.Metrics();
+        await Eventually.Until(
+            () => metrics.PauseReason?.Contains("account loads", StringComparison.Ordinal) == true, IngestingSilo.Patience, "paused for the failing loads");
+
+        // Every failure is of a load some account needs, so each is asked again until it succeeds, and reading resumes.
         await silo.WaitUntilCommittedAsync(Accounts * Versions * 5);
         Assert.Equal(5, client.FailedLoads);
+        Assert.Equal(5, silo.Storage.Metrics.FailedLoads.Value);
+        await Eventually.Until(() => !metrics.IsPaused, IngestingSilo.Patience, "reading resumed");
         using var reader = SiloFactory.CreateDynamoDbClient();
         foreach (var account in expected.Accounts)
         {

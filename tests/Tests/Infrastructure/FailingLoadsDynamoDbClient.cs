@@ -5,22 +5,30 @@ using Amazon.Runtime;
 namespace AccountMetadata.Tests.Infrastructure;
 
 /// <summary>
-/// The real DynamoDB Local client, whose first BatchGetItem calls (account loads) fail with a 500, as a DynamoDB that
-/// is briefly away would answer; everything after them, and every other call, really reaches DynamoDB Local.
+/// The real DynamoDB Local client, whose BatchGetItem calls (account loads) fail with a 500 until the test makes it
+/// <see cref="Healthy"/>, as a DynamoDB that is away would answer; every other call really reaches DynamoDB Local.
 /// </summary>
-internal sealed class FailingLoadsDynamoDbClient(int failingLoads) : AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), new AmazonDynamoDBConfig
+internal sealed class FailingLoadsDynamoDbClient() : AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), new AmazonDynamoDBConfig
 {
     ServiceURL = StackEndpoints.Current.DynamoDbUrl,
     AuthenticationRegion = "us-east-1",
     MaxErrorRetry = 0, // the service's own retries are under test, not the SDK's
 })
 {
-    private int _calls;
+    private int _failed;
 
-    public int FailedLoads => Math.Min(Volatile.Read(ref _calls), failingLoads);
+    public bool Healthy { get; set; }
 
-    public override Task<BatchGetItemResponse> BatchGetItemAsync(BatchGetItemRequest request, CancellationToken cancellationToken = default) =>
-        Interlocked.Increment(ref _calls) <= failingLoads
-            ? Task.FromException<BatchGetItemResponse>(new InternalServerErrorException("injected: account load failed"))
-            : base.BatchGetItemAsync(request, cancellationToken);
+    public int FailedLoads => Volatile.Read(ref _failed);
+
+    public override Task<BatchGetItemResponse> BatchGetItemAsync(BatchGetItemRequest request, CancellationToken cancellationToken = default)
+    {
+        if (Healthy)
+        {
+            return base.BatchGetItemAsync(request, cancellationToken);
+        }
+
+        Interlocked.Increment(ref _failed);
+        return Task.FromException<BatchGetItemResponse>(new InternalServerErrorException("injected: account load failed"));
+    }
 }

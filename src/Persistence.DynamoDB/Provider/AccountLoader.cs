@@ -225,7 +225,7 @@ internal sealed class AccountLoader(IAmazonDynamoDB client, DynamoDbOptions opti
         try
         {
             var found = await BatchGetAsync(accounts, namespaces, cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _lastSucceededAt, Stopwatch.GetTimestamp());
+            Succeeded();
             return found;
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
@@ -234,6 +234,8 @@ internal sealed class AccountLoader(IAmazonDynamoDB client, DynamoDbOptions opti
             throw;
         }
     }
+
+    private void Succeeded() => Volatile.Write(ref _lastSucceededAt, Stopwatch.GetTimestamp());
 
     private void Failed()
     {
@@ -310,7 +312,7 @@ internal sealed class AccountLoader(IAmazonDynamoDB client, DynamoDbOptions opti
                 request.ExclusiveStartKey = response.LastEvaluatedKey;
             }
             while (request.ExclusiveStartKey is { Count: > 0 });
-            Volatile.Write(ref _lastSucceededAt, Stopwatch.GetTimestamp());
+            Succeeded();
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {

@@ -8,12 +8,7 @@ namespace AccountMetadata.Tests.Infrastructure;
 /// The real DynamoDB Local client, whose BatchGetItem calls (account loads) fail with a 500 until the test makes it
 /// <see cref="Healthy"/>, as a DynamoDB that is away would answer; every other call really reaches DynamoDB Local.
 /// </summary>
-internal sealed class FailingLoadsDynamoDbClient() : AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), new AmazonDynamoDBConfig
-{
-    ServiceURL = StackEndpoints.Current.DynamoDbUrl,
-    AuthenticationRegion = "us-east-1",
-    MaxErrorRetry = 0, // the service's own retries are under test, not the SDK's
-})
+internal sealed class FailingLoadsDynamoDbClient() : AmazonDynamoDBClient(LocalDynamoDbClientConfig.Credentials, LocalDynamoDbClientConfig.Create(sdkRetries: false))
 {
     private int _failed;
 

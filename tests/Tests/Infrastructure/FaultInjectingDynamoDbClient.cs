@@ -14,12 +14,7 @@ namespace AccountMetadata.Tests.Infrastructure;
 /// until their caller gives up, as from a DynamoDB that stopped answering.
 /// </summary>
 internal sealed class FaultInjectingDynamoDbClient(int faultyCalls, bool throttle)
-    : AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), new AmazonDynamoDBConfig
-    {
-        ServiceURL = StackEndpoints.Current.DynamoDbUrl,
-        AuthenticationRegion = "us-east-1",
-        MaxErrorRetry = 0, // the storage's own retries are under test, not the SDK's
-    })
+    : AmazonDynamoDBClient(LocalDynamoDbClientConfig.Credentials, LocalDynamoDbClientConfig.Create(sdkRetries: false))
 {
     private int _calls;
     private int _faults;

@@ -8,11 +8,7 @@ namespace AccountMetadata.Tests.Infrastructure;
 /// The real DynamoDB Local client, whose BatchGetItem calls (account loads) wait while the gate is closed: a test can
 /// hold the loads in flight and see what queues behind them. Everything else passes straight through.
 /// </summary>
-internal sealed class GatedLoadsDynamoDbClient() : AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), new AmazonDynamoDBConfig
-{
-    ServiceURL = StackEndpoints.Current.DynamoDbUrl,
-    AuthenticationRegion = "us-east-1",
-})
+internal sealed class GatedLoadsDynamoDbClient() : AmazonDynamoDBClient(LocalDynamoDbClientConfig.Credentials, LocalDynamoDbClientConfig.Create(sdkRetries: true))
 {
     private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _calls;

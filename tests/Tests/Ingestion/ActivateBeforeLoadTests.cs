@@ -16,21 +16,14 @@ public sealed class ActivateBeforeLoadTests
     [Fact]
     public async Task A_delivery_applies_while_the_load_is_held_and_merges_with_the_stored_item_by_timestamp()
     {
-        var table = StackEndpoints.UniqueName("before-load");
+        using var gated = new GatedLoadsDynamoDbClient();
+        await using var silo = IngestingSilo.Create("before-load", dynamoDb: _ => gated);
+        var metrics = silo.Metrics(); // started: the table exists
+        var table = silo.TableName;
         using (var client = SiloFactory.CreateDynamoDbClient())
         {
-            await FaultInjectingDynamoDbClient.CreateTableAsync(client, table);
             await client.PutItemAsync(table, StoredOrders());
         }
-
-        using var gated = new GatedLoadsDynamoDbClient();
-        await using var silo = new SiloFactory(table, new Dictionary<string, string?>
-        {
-            ["Ingestion:Enabled"] = "true",
-            ["Ingestion:CommitInterval"] = "00:00:00.100",
-        }, _ => gated);
-        KafkaTopics.Create(silo.IngestTopic);
-        var metrics = silo.Metrics();
 
         using var producer = new FeatureProducer();
         await producer.SendFeatureAsync(silo.IngestTopic, "acc-cold", "orders", "total_orders", "5", 200); // older than stored
@@ -70,15 +63,10 @@ public sealed class ActivateBeforeLoadTests
     {
         const int Accounts = 60;
         const int Versions = 2;
-        var table = StackEndpoints.UniqueName("failed-loads");
         using var client = new FailingLoadsDynamoDbClient();
-        await using var silo = new SiloFactory(table, new Dictionary<string, string?>
-        {
-            ["Ingestion:Enabled"] = "true",
-            ["Ingestion:CommitInterval"] = "00:00:00.100",
-        }, _ => client);
-        KafkaTopics.Create(silo.IngestTopic);
-        _ = silo.Services;
+        await using var silo = IngestingSilo.Create("failed-loads", dynamoDb: _ => client);
+        var metrics = silo.Metrics();
+        var table = silo.TableName;
 
         var expected = new ExpectedState();
         using (var producer = new FeatureProducer())
@@ -86,7 +74,6 @@ public sealed class ActivateBeforeLoadTests
             await producer.SendAllAsync(silo.IngestTopic, FeatureStream.Generate("acc", Accounts, Versions, seed: 11, expected));
         }
 
-        var metrics = silo.Metrics();
         try
         {
             // The grains take the deliveries; their loads keep failing, and reading stops, named for it (what waits for a

@@ -1,5 +1,6 @@
 using AccountMetadata.Silo.Ingestion;
 using AccountMetadata.Tests.Infrastructure;
+using Amazon.DynamoDBv2;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AccountMetadata.Tests.Ingestion;
@@ -9,7 +10,8 @@ internal static class IngestingSilo
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    public static SiloFactory Create(string name, Dictionary<string, string?>? extra = null)
+    /// <summary>A silo ingesting its own new topic; <paramref name="dynamoDb"/> replaces its DynamoDB client (to inject faults).</summary>
+    public static SiloFactory Create(string name, Dictionary<string, string?>? extra = null, Func<IServiceProvider, IAmazonDynamoDB>? dynamoDb = null)
     {
         var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
@@ -21,7 +23,7 @@ internal static class IngestingSilo
             settings[key] = value;
         }
 
-        var silo = new SiloFactory(StackEndpoints.UniqueName(name), settings);
+        var silo = new SiloFactory(StackEndpoints.UniqueName(name), settings, dynamoDb);
         KafkaTopics.Create(silo.IngestTopic);
         return silo;
     }

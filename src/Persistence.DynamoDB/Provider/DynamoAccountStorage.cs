@@ -41,6 +41,14 @@ public sealed partial class DynamoAccountStorage(
 {
     private const int BatchSize = 25; // BatchWriteItem's limit
 
+    /// <summary>
+    /// How often the durable watermark may move while a flush is still writing. Moving it costs a walk over every dirty
+    /// namespace, so not after each group of writes; but a flush of a backlog takes seconds on a busy DynamoDB, and
+    /// until the watermark moves nobody hears that the writes already done are durable: no delivery is confirmed and no
+    /// Kafka offset committed, so records, and the memory that holds them, wait for the flush's slowest write.
+    /// </summary>
+    private static readonly TimeSpan WatermarkMidFlushInterval = TimeSpan.FromMilliseconds(100);
+
     private readonly ConcurrentDictionary<NamespaceState, DirtyNamespace> _dirty = new(ReferenceEqualityComparer.Instance);
 
     // Counted apart: ConcurrentDictionary.Count (like Keys and Values) takes every one of its locks, up to 1,024 once
@@ -54,6 +62,7 @@ public sealed partial class DynamoAccountStorage(
     private long _registering;
     private long _durableWatermark;
     private long _dirtyBytes;
+    private long _watermarkAdvancedAt;
     private WriteBehindFlusher? _flusher;
 
     /// <summary>Raised (without blocking) when a flush should start before its interval: thresholds, waiters.</summary>
@@ -409,6 +418,11 @@ public sealed partial class DynamoAccountStorage(
         {
             concurrency.Release();
         }
+
+        if (Stopwatch.GetElapsedTime(Volatile.Read(ref _watermarkAdvancedAt)) >= WatermarkMidFlushInterval)
+        {
+            AdvanceWatermark();
+        }
     }
 
     /// <summary>
@@ -590,12 +604,21 @@ public sealed partial class DynamoAccountStorage(
                 }
             }
 
+            // Raised, never lowered: groups of writes ending together each walk the dirty set, and the walk that
+            // started first can finish last with a lower figure.
             var watermark = lowestPending - 1;
-            if (watermark > Volatile.Read(ref _durableWatermark))
+            for (var current = Volatile.Read(ref _durableWatermark); watermark > current;)
             {
-                Volatile.Write(ref _durableWatermark, watermark);
+                var seen = Interlocked.CompareExchange(ref _durableWatermark, watermark, current);
+                if (seen == current)
+                {
+                    break;
+                }
+
+                current = seen;
             }
 
+            Volatile.Write(ref _watermarkAdvancedAt, Stopwatch.GetTimestamp());
             break;
         }
 

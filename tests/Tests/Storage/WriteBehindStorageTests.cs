@@ -55,6 +55,31 @@ public sealed class WriteBehindStorageTests
     }
 
     [Fact]
+    public async Task Writes_a_flush_has_done_are_durable_before_its_slowest_write_ends()
+    {
+        // 25 accounts fill the flush's first group of writes; the 26th, dirtied last, goes in the second group and its
+        // write is held. The first group's accounts must hear they are durable while it is held: a watermark that moved
+        // only at the end of a flush made every delivery (and Kafka commit) wait for the flush's slowest write.
+        var table = StackEndpoints.UniqueName("watermark");
+        var client = new GatedWritesDynamoDbClient(heldAccount: "acc-25");
+        await using var silo = new SiloFactory(table, ManualFlushOnly, _ => client);
+        var durable = await ApplyToAccountsAsync(silo, 26);
+
+        var flush = silo.Storage.FlushAsync(CancellationToken.None);
+        await client.Held.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.All(await Task.WhenAll(durable.Take(25)).WaitAsync(TimeSpan.FromSeconds(30)), Assert.True);
+        Assert.False(durable[25].IsCompleted);
+        Assert.False(flush.IsCompleted);
+        Assert.Equal(1, silo.Storage.DirtyNamespaces);
+
+        client.Open();
+        await flush.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(await durable[25].WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(silo.Storage.LastSequence, silo.Storage.DurableWatermark);
+        Assert.Equal(26, await DynamoDbReader.CountItemsAsync(client, table));
+    }
+
+    [Fact]
     public async Task Failed_item_writes_are_retried_until_written()
     {
         var table = FaultInjectingDynamoDbClient.NewTable();

@@ -10,9 +10,11 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // dotnet run -c Release --project bench/Bench -- memory [N]   managed heap per active account (slope N -> 2N)
 // dotnet run -c Release --project bench/Bench -- write-modes [N]  item writes: unconditional batches vs conditional (stack needed)
 // dotnet run -c Release --project bench/Bench -- load-modes [N]   cold account loads: Query per account vs BatchGetItem (stack needed)
-// scripts/bench freshness [--accounts N] [--idle-seconds S] [--rate R]  only the freshness measurement, on N accounts
-//                                                          loaded first (and left without records for S seconds, as the
-//                                                          suite's are), under R features/s (10,000)
+// scripts/bench freshness [--accounts N] [--idle-seconds S] [--rate R] [--warmup-seconds W]  only the freshness
+//                                                          measurement, on N accounts loaded first (and left without
+//                                                          records for S seconds, as the suite's are), under R features/s
+//                                                          (10,000) that ran W seconds (20) before the first probe;
+//                                                          --allocations T prints the T types the silo allocates most
 // scripts/bench ingest [--accounts N]                     only ingest, account-major: raw ceiling, cold silo, active grains
 // scripts/bench restart [--accounts N]                    only the restart during a steady ingest, on N accounts loaded first
 // scripts/bench reads [--accounts N]                      only the read path: hot (saturated and paced), direct, bare, batch-get, cold
@@ -26,7 +28,7 @@ switch (args.FirstOrDefault())
     case "suite":
         var settings = new BenchSettings(
             Accounts: Option("--accounts", 50_000), NaiveMessages: Option("--naive", 100_000), MemoryAccounts: Option("--memory-accounts", 200_000),
-            FreshnessRate: Option("--freshness-rate", 10_000));
+            FreshnessRate: Option("--freshness-rate", 10_000), FreshnessWarmupSeconds: Option("--freshness-warmup-seconds", 20));
         var results = await new BenchSuite(settings).RunAsync();
         results.Set("command", string.Join(' ', ["scripts/bench", .. args[1..]]));
         var directory = Path.Combine(AccountMetadata.Testing.StackEndpoints.RepositoryRoot, "bench", "results");
@@ -36,8 +38,9 @@ switch (args.FirstOrDefault())
         Console.WriteLine($"written: {Path.Combine(directory, "latest.json")} and latest.md");
         break;
     case "freshness":
-        await new BenchSuite(new BenchSettings(Accounts: Option("--accounts", 10_000), FreshnessRate: Option("--rate", 10_000)))
-            .RunFreshnessAsync(TimeSpan.FromSeconds(Option("--idle-seconds", 0)));
+        await new BenchSuite(new BenchSettings(
+                Accounts: Option("--accounts", 10_000), FreshnessRate: Option("--rate", 10_000), FreshnessWarmupSeconds: Option("--warmup-seconds", 20)))
+            .RunFreshnessAsync(TimeSpan.FromSeconds(Option("--idle-seconds", 0)), Option("--allocations", 0));
         break;
     case "ingest":
         await new BenchSuite(new BenchSettings(Accounts: Option("--accounts", 10_000))).RunIngestAsync();

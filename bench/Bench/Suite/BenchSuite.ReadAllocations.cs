@@ -55,6 +55,18 @@ internal sealed partial class BenchSuite
         return perRequest;
     }
 
+    /// <summary>The <paramref name="top"/> sampled types by bytes per <paramref name="unit"/>.</summary>
+    private static string TopTypes(IReadOnlyDictionary<string, long> sampled, double units, int top, string unit)
+    {
+        var table = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"the {top} types allocated most (sampled B per {unit}):"));
+        foreach (var (type, bytes) in sampled.OrderByDescending(t => t.Value).Take(top))
+        {
+            table.Append(CultureInfo.InvariantCulture, $"\n  {bytes / Math.Max(1, units),7:N0}  {type}");
+        }
+
+        return table.ToString();
+    }
+
     private static string TypesBeyond(Dictionary<string, double> hot, Dictionary<string, double> bare, int top)
     {
         var beyond = hot

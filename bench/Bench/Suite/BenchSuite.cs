@@ -159,7 +159,7 @@ internal sealed partial class BenchSuite(BenchSettings settings)
     /// as the suite's are after its read runs (long enough, the pulling agents forget their streams). Prints the
     /// figures; writes nothing.
     /// </summary>
-    public async Task<BenchResults> RunFreshnessAsync(TimeSpan idle)
+    public async Task<BenchResults> RunFreshnessAsync(TimeSpan idle, int allocationTypes)
     {
         var (silo, topic, _, _, data) = await StartLoadedSiloAsync("freshness");
         try
@@ -170,7 +170,7 @@ internal sealed partial class BenchSuite(BenchSettings settings)
                 await Task.Delay(idle); // the condition under test is time without records itself
             }
 
-            await FreshnessAsync(silo, topic, data);
+            await FreshnessAsync(silo, topic, data, allocationTypes);
         }
         finally
         {
@@ -908,9 +908,11 @@ internal sealed partial class BenchSuite(BenchSettings settings)
     /// Under a background ingest (<see cref="BenchSettings.FreshnessRate"/>, the issue's 10,000 features/s), a probe produces a feature every 50 ms and polls the API
     /// until it is visible: broker acknowledgement to visible, and (for every fifth probe) to durable.
     /// </summary>
-    private async Task FreshnessAsync(SiloProcess silo, string topic, FeatureDataset data)
+    /// <param name="allocationTypes">When above 0, the silo's allocations are sampled during the probes and this many
+    /// types are printed by bytes per applied feature (<see cref="AllocationSampler"/>).</param>
+    private async Task FreshnessAsync(SiloProcess silo, string topic, FeatureDataset data, int allocationTypes = 0)
     {
-        const int Probes = 200;
+        const int Probes = 400;
         var config = KafkaClientConfigs.Producer(StackEndpoints.Current.KafkaOptions());
         config.LingerMs = 1;
         using var producer = new ProducerBuilder<string, byte[]>(config).Build();
@@ -924,11 +926,23 @@ internal sealed partial class BenchSuite(BenchSettings settings)
 
         using var stop = new CancellationTokenSource();
         var background = Task.Run(() => BackgroundIngest(producer, topic, data, settings.FreshnessRate, stop.Token));
-        var pausedShare = Task.Run(() => PausedShareAsync(silo, stop.Token));
+
+        // The figure is of a steady ingest, not of its first seconds: until the write-behind's backlog has grown to
+        // what DynamoDB absorbs at this rate (and the code paths it takes are compiled), the first probes met a silo
+        // whose heap and flushes were still changing, and the p99 of one run moved from 332 to 850 ms on one hour.
+        Log($"freshness: {settings.FreshnessWarmup.TotalSeconds:N0} s of background ingest before the probes");
+        await Task.Delay(settings.FreshnessWarmup); // the condition measured is an ingest that has run this long
+        Log($"freshness: after the warm-up, {await silo.MetricAsync(_http, "dynamodb_storage_dirty_namespaces"):N0} namespaces dirty");
+        var sampled = Task.Run(() => SampleIngestAsync(silo, stop.Token));
         var visible = new List<double>();
         var durable = new List<double>();
         var probes = new List<Task>();
         var gcPausedBefore = await silo.MetricAsync(_http, GcPauseMetric);
+        var gcBefore = await GcCollectionsAsync(silo);
+        var appliedBefore = await silo.MetricAsync(_http, "ingest_applied_total");
+        var itemWritesBefore = await silo.MetricAsync(_http, "dynamodb_storage_item_writes_total");
+        var allocatedBefore = await silo.MetricAsync(_http, AllocatedBytesMetric);
+        await using var sampler = allocationTypes > 0 ? AllocationSampler.Start(silo.ProcessId) : null;
         var pace = Stopwatch.StartNew();
         for (var i = 0; i < Probes; i++)
         {
@@ -975,9 +989,22 @@ internal sealed partial class BenchSuite(BenchSettings settings)
         // Every GC pause stops the silo's reads and deliveries alike: under this load the silo holds every record until
         // it is durable (tens of seconds on DynamoDB Local), so collections promote much and pause long.
         var gcPausedShare = (await silo.MetricAsync(_http, GcPauseMetric) - gcPausedBefore) / pace.Elapsed.TotalSeconds;
+        var gcAfter = await GcCollectionsAsync(silo);
+        var applied = await silo.MetricAsync(_http, "ingest_applied_total") - appliedBefore;
+        var itemWrites = await silo.MetricAsync(_http, "dynamodb_storage_item_writes_total") - itemWritesBefore;
+        Log($"freshness: during the probes {applied / pace.Elapsed.TotalSeconds:N0} features/s applied, {itemWrites / pace.Elapsed.TotalSeconds:N0} item writes/s ({itemWrites / Math.Max(1, applied):N2} per feature)");
+        Log($"freshness: the silo allocated {(await silo.MetricAsync(_http, AllocatedBytesMetric) - allocatedBefore) / Math.Max(1, applied):N0} B per applied feature during the probes (reads, writes and GC included)");
+        if (sampler is not null)
+        {
+            Log(TopTypes(await sampler.StopAsync(), applied, allocationTypes, "applied feature"));
+        }
+        Log($"freshness: collections during the probes: gen0 {gcAfter.Gen0 - gcBefore.Gen0:N0}, gen1 {gcAfter.Gen1 - gcBefore.Gen1:N0}, gen2 {gcAfter.Gen2 - gcBefore.Gen2:N0} in {pace.Elapsed.TotalSeconds:N1} s");
         await stop.CancelAsync();
         var produced = await background;
-        _results.Set("freshness_paused_share", await pausedShare);
+        var (pausedShare, uncommitted) = await sampled;
+        _results.Set("freshness_paused_share", pausedShare);
+        _results.Set("freshness_uncommitted_records", uncommitted);
+        Log($"freshness: {uncommitted:N0} records read and not yet committable, on average over the probes");
         Log($"freshness: reading paused by backpressure in {_results.Get("freshness_paused_share"):P0} of the samples");
         _results.Set("freshness_p50_ms", Percentile(visible, 0.50));
         _results.Set("freshness_p99_ms", Percentile(visible, 0.99));
@@ -995,13 +1022,19 @@ internal sealed partial class BenchSuite(BenchSettings settings)
         };
     }
 
+    private async Task<(double Gen0, double Gen1, double Gen2)> GcCollectionsAsync(SiloProcess silo) => (
+        await silo.MetricAsync(_http, "dotnet_gc_collections_total", "\"gen0\""),
+        await silo.MetricAsync(_http, "dotnet_gc_collections_total", "\"gen1\""),
+        await silo.MetricAsync(_http, "dotnet_gc_collections_total", "\"gen2\""));
+
     /// <summary>
-    /// The share of samples (every second) in which backpressure had the silo's partitions paused: while they are,
-    /// nothing new becomes visible, so it explains a freshness figure.
+    /// The share of samples (every second) in which backpressure had the silo's partitions paused (while they are,
+    /// nothing new becomes visible, so it explains a freshness figure), and the mean of the records read and not yet
+    /// committable (what the silo holds, and a crash would replay, while writes catch up).
     /// </summary>
-    private async Task<double> PausedShareAsync(SiloProcess silo, CancellationToken stop)
+    private async Task<(double PausedShare, double MeanUncommitted)> SampleIngestAsync(SiloProcess silo, CancellationToken stop)
     {
-        var (samples, paused) = (0, 0);
+        var (samples, paused, uncommitted) = (0, 0, 0d);
         // Once a second, as a scraper would (Prometheus: every 15 s): each /metrics request observes every observable
         // instrument, Orleans' directory cache size among them, which walks the cache. At 10 a second the silo spent
         // 4% of its CPU in that gauge alone during the freshness probes (perf), slowing what was being measured.
@@ -1011,14 +1044,16 @@ internal sealed partial class BenchSuite(BenchSettings settings)
             while (await timer.WaitForNextTickAsync(stop))
             {
                 samples++;
-                paused += await silo.MetricAsync(_http, "ingest_paused") > 0 ? 1 : 0;
+                var metrics = await _http.GetStringAsync(new Uri(silo.BaseAddress, "/metrics"), stop);
+                paused += PrometheusText.Sum(metrics, "ingest_paused") > 0 ? 1 : 0;
+                uncommitted += PrometheusText.Sum(metrics, "kafka_stream_uncommitted");
             }
         }
         catch (OperationCanceledException)
         {
         }
 
-        return samples == 0 ? 0 : (double)paused / samples;
+        return samples == 0 ? (0, 0) : ((double)paused / samples, uncommitted / samples);
     }
 
     /// <summary>Fresh values for the loaded accounts at <paramref name="perSecond"/>; returns the rate achieved.</summary>
@@ -1158,6 +1193,7 @@ internal sealed partial class BenchSuite(BenchSettings settings)
         r.Row("freshness ack -> visible p99 (ms)", "freshness_p99_ms", "<= 200", v => v <= 200);
         r.Row("ack -> durable p99, default flush (ms)", "freshness_durable_p99_ms");
         r.Row("share of the freshness run with reading paused by backpressure", "freshness_paused_share");
+        r.Row("records read and not yet committable during the freshness run (mean)", "freshness_uncommitted_records");
         r.Row("share of the freshness probes' time the silo was paused by its GC", "freshness_gc_paused_share");
         r.Row("managed heap per active account, 20 features, Orleans activation included (bytes)", "bytes_per_account", "<= 2,048", v => v <= 2048);
         r.Row("grain state alone per account, 20 features (bytes)", "state_bytes_per_account");

@@ -937,11 +937,7 @@ internal sealed partial class BenchSuite(BenchSettings settings)
         var visible = new List<double>();
         var durable = new List<double>();
         var probes = new List<Task>();
-        var gcPausedBefore = await silo.MetricAsync(_http, GcPauseMetric);
-        var gcBefore = await GcCollectionsAsync(silo);
-        var appliedBefore = await silo.MetricAsync(_http, "ingest_applied_total");
-        var itemWritesBefore = await silo.MetricAsync(_http, "dynamodb_storage_item_writes_total");
-        var allocatedBefore = await silo.MetricAsync(_http, AllocatedBytesMetric);
+        var before = await FreshnessCountersAsync(silo);
         await using var sampler = allocationTypes > 0 ? AllocationSampler.Start(silo.ProcessId) : null;
         var pace = Stopwatch.StartNew();
         for (var i = 0; i < Probes; i++)
@@ -988,17 +984,17 @@ internal sealed partial class BenchSuite(BenchSettings settings)
         await Task.WhenAll(probes);
         // Every GC pause stops the silo's reads and deliveries alike: under this load the silo holds every record until
         // it is durable (tens of seconds on DynamoDB Local), so collections promote much and pause long.
-        var gcPausedShare = (await silo.MetricAsync(_http, GcPauseMetric) - gcPausedBefore) / pace.Elapsed.TotalSeconds;
-        var gcAfter = await GcCollectionsAsync(silo);
-        var applied = await silo.MetricAsync(_http, "ingest_applied_total") - appliedBefore;
-        var itemWrites = await silo.MetricAsync(_http, "dynamodb_storage_item_writes_total") - itemWritesBefore;
+        var after = await FreshnessCountersAsync(silo);
+        var gcPausedShare = (after.GcPausedSeconds - before.GcPausedSeconds) / pace.Elapsed.TotalSeconds;
+        var applied = after.Applied - before.Applied;
+        var itemWrites = after.ItemWrites - before.ItemWrites;
         Log($"freshness: during the probes {applied / pace.Elapsed.TotalSeconds:N0} features/s applied, {itemWrites / pace.Elapsed.TotalSeconds:N0} item writes/s ({itemWrites / Math.Max(1, applied):N2} per feature)");
-        Log($"freshness: the silo allocated {(await silo.MetricAsync(_http, AllocatedBytesMetric) - allocatedBefore) / Math.Max(1, applied):N0} B per applied feature during the probes (reads, writes and GC included)");
+        Log($"freshness: the silo allocated {(after.AllocatedBytes - before.AllocatedBytes) / Math.Max(1, applied):N0} B per applied feature during the probes (reads, writes and GC included)");
         if (sampler is not null)
         {
             Log(TopTypes(await sampler.StopAsync(), applied, allocationTypes, "applied feature"));
         }
-        Log($"freshness: collections during the probes: gen0 {gcAfter.Gen0 - gcBefore.Gen0:N0}, gen1 {gcAfter.Gen1 - gcBefore.Gen1:N0}, gen2 {gcAfter.Gen2 - gcBefore.Gen2:N0} in {pace.Elapsed.TotalSeconds:N1} s");
+        Log($"freshness: collections during the probes: gen0 {after.Gen0 - before.Gen0:N0}, gen1 {after.Gen1 - before.Gen1:N0}, gen2 {after.Gen2 - before.Gen2:N0} in {pace.Elapsed.TotalSeconds:N1} s");
         await stop.CancelAsync();
         var produced = await background;
         var (pausedShare, uncommitted) = await sampled;
@@ -1022,10 +1018,22 @@ internal sealed partial class BenchSuite(BenchSettings settings)
         };
     }
 
-    private async Task<(double Gen0, double Gen1, double Gen2)> GcCollectionsAsync(SiloProcess silo) => (
-        await silo.MetricAsync(_http, "dotnet_gc_collections_total", "\"gen0\""),
-        await silo.MetricAsync(_http, "dotnet_gc_collections_total", "\"gen1\""),
-        await silo.MetricAsync(_http, "dotnet_gc_collections_total", "\"gen2\""));
+    /// <summary>
+    /// From one <c>/metrics</c> scrape: each scrape observes every instrument (Orleans' directory cache walk among
+    /// them), so not one per figure.
+    /// </summary>
+    private async Task<FreshnessCounters> FreshnessCountersAsync(SiloProcess silo)
+    {
+        var metrics = await _http.GetStringAsync(new Uri(silo.BaseAddress, "/metrics"));
+        return new FreshnessCounters(
+            PrometheusText.Sum(metrics, GcPauseMetric),
+            PrometheusText.Sum(metrics, GcCollectionsMetric, "\"gen0\""),
+            PrometheusText.Sum(metrics, GcCollectionsMetric, "\"gen1\""),
+            PrometheusText.Sum(metrics, GcCollectionsMetric, "\"gen2\""),
+            PrometheusText.Sum(metrics, "ingest_applied_total"),
+            PrometheusText.Sum(metrics, "dynamodb_storage_item_writes_total"),
+            PrometheusText.Sum(metrics, AllocatedBytesMetric));
+    }
 
     /// <summary>
     /// The share of samples (every second) in which backpressure had the silo's partitions paused (while they are,

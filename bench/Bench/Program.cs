@@ -43,7 +43,8 @@ switch (args.FirstOrDefault())
             .RunFreshnessAsync(TimeSpan.FromSeconds(Option("--idle-seconds", 0)), Option("--allocations", 0));
         break;
     case "ingest":
-        await new BenchSuite(new BenchSettings(Accounts: Option("--accounts", 10_000))).RunIngestAsync();
+        await new BenchSuite(new BenchSettings(Accounts: Option("--accounts", 10_000)))
+            .RunIngestAsync(TextOption("--order", "account-major") == "feature-major" ? MessageOrder.FeatureMajor : MessageOrder.AccountMajor);
         break;
     case "restart":
         await new BenchSuite(new BenchSettings(Accounts: Option("--accounts", 10_000))).RunRestartAsync();
@@ -94,6 +95,12 @@ switch (args.FirstOrDefault())
 }
 
 return 0;
+
+string TextOption(string name, string fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+}
 
 int Option(string name, int fallback)
 {

@@ -1,11 +1,8 @@
 using AccountMetadata.Diagnostics;
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using AccountMetadata.Grains;
 using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
-using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Runtime;
@@ -17,9 +14,9 @@ namespace AccountMetadata.Persistence.DynamoDB;
 /// The account grains' Orleans grain storage (<see cref="IGrainStorage"/>): loads accounts many per request
 /// (<see cref="AccountLoader"/>), and persists write-behind. <c>WriteStateAsync</c> marks the grain's changed
 /// namespaces dirty, numbers the write and returns; <see cref="FlushAsync"/> (driven by <see cref="WriteBehindFlusher"/>)
-/// writes each dirty namespace's latest snapshot once, however many updates it absorbed, as conditional item writes in
-/// slices of 25 with several slices in flight, retrying throttled and failed items with jittered backoff. Nothing is dropped: an item that keeps
-/// failing stays dirty.
+/// writes each dirty namespace's latest snapshot once, however many updates it absorbed, as conditional item writes
+/// (<see cref="ConditionalItemWriter"/>) in slices of 25 with several slices in flight. Nothing is dropped: an item that
+/// keeps failing stays dirty.
 /// <para>
 /// <see cref="DurableWatermark"/> is the largest sequence number W such that every write numbered W or lower is in
 /// DynamoDB; <see cref="WhenDurableAsync"/> waits for it, which is how a grain knows its changes are safe.
@@ -58,6 +55,7 @@ public sealed partial class DynamoAccountStorage(
     private readonly List<(long Token, TaskCompletionSource Completion)> _waiters = [];
     private readonly SemaphoreSlim _flushGate = new(1, 1);
     private readonly AccountLoader _loader = new(client, options, catalog, metrics, interner);
+    private readonly ConditionalItemWriter _writer = new(client, options, writeBehind, metrics, interner, logger);
     private long _lastSequence;
     private long _registering;
     private long _durableWatermark;
@@ -425,119 +423,17 @@ public sealed partial class DynamoAccountStorage(
         }
     }
 
-    /// <summary>
-    /// Writes one namespace item on the version this activation last saw, so it can never overwrite a newer item.
-    /// When the condition fails (another activation of the account wrote it, which Orleans allows briefly while
-    /// membership changes), the newer item is read back and merged feature by feature, the newer timestamp winning,
-    /// and the merge is written on that item's version. An erase wins over a concurrent write: it deletes whatever
-    /// version it finds.
-    /// </summary>
+    /// <summary>Writes one item (see <see cref="ConditionalItemWriter"/>); a write given up on stays dirty for the next flush.</summary>
     private async Task<bool> WriteItemAsync(PendingWrite write, long seen, CancellationToken cancellationToken)
     {
-        var accountId = write.Entry.AccountId;
-        var snapshot = write.Snapshot;
-        var expected = write.ExpectedVersion;
-        var merged = false;
-        var conflicted = false;
-        for (var attempt = 1; ; attempt++)
+        if (await _writer.WriteAsync(write.Entry.AccountId, write.Snapshot, write.ExpectedVersion, cancellationToken).ConfigureAwait(false) is not { } written)
         {
-            try
-            {
-                if (conflicted)
-                {
-                    var (stored, version) = await ReadItemAsync(accountId, snapshot.Namespace, cancellationToken).ConfigureAwait(false);
-                    LogConflict(logger, accountId, snapshot.Namespace, expected, version);
-                    expected = version;
-                    if (!snapshot.IsDeleted && stored is not null)
-                    {
-                        snapshot = NamespaceMerge.Merge(snapshot, stored, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-                        merged = true;
-                    }
-
-                    conflicted = false;
-                }
-
-                metrics.WriteRequests.Increment();
-                if (snapshot.IsDeleted)
-                {
-                    await client.DeleteItemAsync(
-                        Versioned(new DeleteItemRequest { TableName = options.TableName, Key = AccountItemCodec.Key(accountId, snapshot.Namespace) }, expected),
-                        cancellationToken).ConfigureAwait(false);
-                    Completed(write, snapshot, version: 0, merged, seen);
-                }
-                else
-                {
-                    var item = AccountItemCodec.ToItem(accountId, snapshot);
-                    item[AccountTable.VersionAttribute] = new AttributeValue { N = (expected + 1).ToString(CultureInfo.InvariantCulture) };
-                    await client.PutItemAsync(Versioned(new PutItemRequest { TableName = options.TableName, Item = item }, expected), cancellationToken)
-                        .ConfigureAwait(false);
-                    Completed(write, snapshot, expected + 1, merged, seen);
-                }
-
-                return true;
-            }
-            catch (ConditionalCheckFailedException)
-            {
-                // Another activation wrote the item first: read it back and merge on the next pass.
-                metrics.Conflicts.Increment();
-                conflicted = true;
-                if (attempt >= writeBehind.MaxAttempts)
-                {
-                    write.Entry.InFlight = false; // stays dirty: the next flush meets the newer item again and merges
-                    return false;
-                }
-            }
-            catch (Exception exception) when (exception is AmazonDynamoDBException or AmazonServiceException or HttpRequestException or TaskCanceledException
-                                              && !cancellationToken.IsCancellationRequested)
-            {
-                if (exception is ProvisionedThroughputExceededException or RequestLimitExceededException)
-                {
-                    metrics.Throttles.Increment();
-                }
-
-                LogWriteFailed(logger, exception, accountId, snapshot.Namespace, attempt);
-                if (attempt >= writeBehind.MaxAttempts)
-                {
-                    write.Entry.InFlight = false; // stays dirty: the next flush tries again
-                    return false;
-                }
-
-                metrics.RetriedWrites.Increment();
-                await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>The item as stored now, with its version (0 when it has none), or null when there is no item.</summary>
-    private async Task<(NamespaceFeatures? Features, long Version)> ReadItemAsync(string accountId, string @namespace, CancellationToken cancellationToken)
-    {
-        var response = await client.GetItemAsync(
-            new GetItemRequest { TableName = options.TableName, Key = AccountItemCodec.Key(accountId, @namespace), ConsistentRead = true },
-            cancellationToken).ConfigureAwait(false);
-        return response.Item is { Count: > 0 } item
-            ? (AccountItemCodec.FromItem(item, interner), AccountItemCodec.VersionOf(item))
-            : (null, 0);
-    }
-
-    /// <summary>Only on the version this write was based on: absent (or unversioned) for 0, equal otherwise.</summary>
-    private static T Versioned<T>(T request, long expected)
-        where T : AmazonDynamoDBRequest
-    {
-        var names = new Dictionary<string, string> { ["#v"] = AccountTable.VersionAttribute };
-        var (condition, values) = expected == 0
-            ? ("attribute_not_exists(#v)", (Dictionary<string, AttributeValue>?)null)
-            : ("#v = :v", new Dictionary<string, AttributeValue> { [":v"] = new() { N = expected.ToString(CultureInfo.InvariantCulture) } });
-        switch (request)
-        {
-            case PutItemRequest put:
-                (put.ConditionExpression, put.ExpressionAttributeNames, put.ExpressionAttributeValues) = (condition, names, values);
-                break;
-            case DeleteItemRequest delete:
-                (delete.ConditionExpression, delete.ExpressionAttributeNames, delete.ExpressionAttributeValues) = (condition, names, values);
-                break;
+            write.Entry.InFlight = false;
+            return false;
         }
 
-        return request;
+        Completed(write, written.Item, written.Version, written.Merged, seen);
+        return true;
     }
 
     private void Completed(PendingWrite write, NamespaceFeatures written, long version, bool merged, long seen)
@@ -570,13 +466,6 @@ public sealed partial class DynamoAccountStorage(
                 write.Entry.InFlight = false;
             }
         }
-    }
-
-    private TimeSpan Backoff(int attempt)
-    {
-        // Exponential with full jitter (AWS's recommendation for contended retries).
-        var ceiling = Math.Min(writeBehind.MaxBackoff.TotalMilliseconds, writeBehind.InitialBackoff.TotalMilliseconds * Math.Pow(2, attempt - 1));
-        return TimeSpan.FromMilliseconds(ceiling * (0.5 + (Random.Shared.NextDouble() / 2)));
     }
 
     private void AdvanceWatermark()
@@ -654,11 +543,6 @@ public sealed partial class DynamoAccountStorage(
     [LoggerMessage(Level = LogLevel.Information, Message = "Grain storage {Name}: write-behind to DynamoDB table {Table}")]
     private static partial void LogStarted(ILogger logger, string name, string table);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {AccountId}/{Namespace} failed (attempt {Attempt}); retrying")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception, string accountId, string @namespace, int attempt);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{AccountId}/{Namespace} was written by another activation (version {Expected} expected, {Found} found): merged by feature timestamps")]
-    private static partial void LogConflict(ILogger logger, string accountId, string @namespace, long expected, long found);
 
     /// <summary>
     /// One item to write: <see cref="Source"/> is the grain's snapshot when the write was taken (to tell later

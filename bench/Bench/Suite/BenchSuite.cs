@@ -129,8 +129,9 @@ internal sealed partial class BenchSuite(BenchSettings settings)
     }
 
     /// <summary>
-    /// Only ingest in one <paramref name="order"/>: the raw consumer's ceiling, a cold silo, then the second pass to its
-    /// active grains (account-major only); for working on the delivery path without the whole suite. Prints the figures; writes nothing.
+    /// Only ingest in one <paramref name="order"/>: the raw consumer's ceiling, a cold silo, then (account-major only)
+    /// the newer passes to its active grains; for working on the delivery path without the whole suite. Prints the
+    /// figures; writes nothing.
     /// </summary>
     public async Task<BenchResults> RunIngestAsync(MessageOrder order)
     {

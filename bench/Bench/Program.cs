@@ -44,7 +44,12 @@ switch (args.FirstOrDefault())
         break;
     case "ingest":
         await new BenchSuite(new BenchSettings(Accounts: Option("--accounts", 10_000)))
-            .RunIngestAsync(TextOption("--order", "account-major") == "feature-major" ? MessageOrder.FeatureMajor : MessageOrder.AccountMajor);
+            .RunIngestAsync(TextOption("--order", "account-major") switch
+            {
+                "account-major" => MessageOrder.AccountMajor,
+                "feature-major" => MessageOrder.FeatureMajor,
+                var order => throw new ArgumentException($"--order {order}: account-major or feature-major"),
+            });
         break;
     case "restart":
         await new BenchSuite(new BenchSettings(Accounts: Option("--accounts", 10_000))).RunRestartAsync();
@@ -96,14 +101,11 @@ switch (args.FirstOrDefault())
 
 return 0;
 
-string TextOption(string name, string fallback)
+string? TextOption(string name, string? fallback)
 {
     var index = Array.IndexOf(args, name);
     return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
 }
 
-int Option(string name, int fallback)
-{
-    var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
-}
+int Option(string name, int fallback) =>
+    TextOption(name, null) is { } text ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : fallback;

@@ -72,9 +72,11 @@ internal sealed partial class KafkaQueueCache(
     {
         var uncommitted = session.Progress.UncommittedRecords;
         var siloUncommitted = statistics.UncommittedRecords;
+        // The consumer's own reason first: records pile up uncommitted because of it (a store that is down), so when
+        // both hold, it is the cause an operator needs to read, and its hysteresis sees every check.
         var reason = drain.IsDraining ? "the silo is stopping: delivering what was read, then committing"
-            : siloUncommitted >= options.MaxUncommittedMessages ? $"{siloUncommitted} records read by this silo and not yet delivered"
-            : backpressure?.PauseReason();
+            : backpressure?.PauseReason()
+              ?? (siloUncommitted >= options.MaxUncommittedMessages ? $"{siloUncommitted} records read by this silo and not yet delivered" : null);
         if (reason != session.PauseReason && statistics.Partitions.TryGetValue(session.Partition, out var status))
         {
             // The receiver refreshes the rest, but it is not asked to read while paused: say so now.

@@ -24,7 +24,7 @@ public static class Eventually
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"{what}: not reached within {timeout}; last observed {observed}");
+                throw new TimeoutException($"{what}: not reached within {timeout}; last observed {Describe(observed)}");
             }
 
             await Task.Delay(interval);
@@ -60,17 +60,22 @@ public static class Eventually
             }
             else if (now - lastAdvance > stall)
             {
-                throw new TimeoutException($"{what}: no progress for {stall} (after {now - start:mm\\:ss}); last observed {observed}");
+                throw new TimeoutException($"{what}: no progress for {stall} (after {now - start:mm\\:ss}); last observed {Describe(observed)}");
             }
 
             if (now - start > limit)
             {
-                throw new TimeoutException($"{what}: not reached within {limit}, still progressing; last observed {observed}");
+                throw new TimeoutException($"{what}: not reached within {limit}, still progressing; last observed {Describe(observed)}");
             }
 
             await Task.Delay(interval);
         }
     }
+
+    /// <summary>A collection by its items (its own ToString names only its type), anything else as it prints itself.</summary>
+    private static string? Describe<T>(T observed) => observed is System.Collections.IEnumerable items and not string
+        ? "[" + string.Join("; ", items.Cast<object?>()) + "]"
+        : observed?.ToString();
 
     public static Task Until(Func<bool> condition, TimeSpan timeout, string what) =>
         Until(() => Task.FromResult(condition()), done => done, timeout, what);

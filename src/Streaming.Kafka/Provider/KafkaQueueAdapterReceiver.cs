@@ -71,6 +71,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
             .SetLogHandler((_, message) => LogLibrdkafka(logger, providerName, session.Partition, message.Facility, message.Message)) // not raw to stderr
             .Build();
         TryPosition(_consumer); // usually done here; otherwise the next reads try again
+        PublishStatusBeforeFirstRead(_consumer);
         return Task.CompletedTask;
     }
 
@@ -371,6 +372,34 @@ internal sealed partial class KafkaQueueAdapterReceiver(
             LogKafkaError(logger, providerName, session.Partition, code, reason, _suppressedErrors);
             (_lastErrorCode, _lastErrorLogged, _suppressedErrors) = (code, Stopwatch.GetTimestamp(), 0);
         }
+    }
+
+    /// <summary>
+    /// Shows the partition as pulled by this silo from the moment it is taken, before anything is read: the pulling
+    /// agent does not ask a receiver to read while its cache is under pressure, so a partition taken while the silo is
+    /// paused (its store behind) would otherwise be missing from the statistics until the pause ends. Its backlog is
+    /// asked of the broker, once: the client knows a partition's end only after fetching from it.
+    /// </summary>
+    private void PublishStatusBeforeFirstRead(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        var committed = Volatile.Read(ref _committedOffset);
+        var (position, end) = (-1L, -1L);
+        if (_positioned)
+        {
+            try
+            {
+                var watermarks = consumer.QueryWatermarkOffsets(_partition, PositionTimeout);
+                end = watermarks.High.Value;
+                position = committed >= 0 ? committed : _resetOffset == Offset.End ? end : watermarks.Low.Value;
+            }
+            catch (KafkaException exception)
+            {
+                KafkaError(exception.Error.Code, exception.Error.Reason); // unknown until the first read refreshes it
+            }
+        }
+
+        statistics.Partitions[session.Partition] = new KafkaPartitionStatus(
+            session.Partition, position, end, committed, CommittedAt: null, UncommittedRecords: 0, session.PauseReason);
     }
 
     private void RefreshStatus(IConsumer<byte[]?, byte[]?> consumer)

@@ -21,10 +21,10 @@ public sealed class KafkaStreamClusterTests(ITestOutputHelper output)
         using var cluster = await SiloCluster.StartAsync("spread", 3);
         await Eventually.Until(
             cluster.PartitionsAsync,
-            pulled => pulled.Sum(p => p.Count) == SiloCluster.Partitions && pulled.All(p => p.Count >= 2),
+            pulled => pulled.TotalCount == SiloCluster.Partitions && pulled.Silos.All(s => s.Count >= 2),
             Patience,
             "8 partitions spread over 3 silos, at least 2 each");
-        output.WriteLine("partitions: " + string.Join(" | ", (await cluster.PartitionsAsync()).Select(p => string.Join(",", p.Order()))));
+        output.WriteLine($"partitions: {await cluster.PartitionsAsync()}");
         await AssertThePipelineViewShowsEverySiloAndOwnerAsync(cluster);
 
         // A feature store whose client does not partition by key (kcat's default): each version of each feature on a

@@ -78,18 +78,19 @@ internal sealed partial class SiloCluster : IDisposable
     }
 
     /// <summary>The partitions each running silo pulls now, as its /metrics report them.</summary>
-    public async Task<IReadOnlyList<IReadOnlySet<int>>> PartitionsAsync()
+    public async Task<PulledPartitions> PartitionsAsync()
     {
-        var result = new List<IReadOnlySet<int>>();
+        var result = new List<PulledPartitions.Silo>();
         foreach (var silo in Silos)
         {
-            result.Add(await MetricsTextAsync(silo) is { } metrics
-                ? PrometheusText.LabelValues(metrics, "kafka_stream_partition_committed_offset", "partition")
-                    .Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToHashSet()
-                : new HashSet<int>()); // not answering (yet): pulls nothing we can see
+            var metrics = await MetricsTextAsync(silo);
+            result.Add(new PulledPartitions.Silo(silo.BaseAddress, metrics is null
+                ? null
+                : PrometheusText.LabelValues(metrics, "kafka_stream_partition_committed_offset", "partition")
+                    .Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToHashSet()));
         }
 
-        return result;
+        return new PulledPartitions(result);
     }
 
     /// <summary>A silo's /metrics text; null while it does not answer.</summary>
@@ -112,7 +113,7 @@ internal sealed partial class SiloCluster : IDisposable
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await Eventually.Until(
             PartitionsAsync,
-            pulled => pulled.SelectMany(p => p).Distinct().Count() == Partitions,
+            pulled => pulled.DistinctCount == Partitions,
             patience,
             "every partition pulled by a running silo");
         return clock.Elapsed;

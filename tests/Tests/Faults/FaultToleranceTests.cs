@@ -152,7 +152,7 @@ public sealed class FaultToleranceTests(FaultStackFixture stack, ITestOutputHelp
         // Four silos share the eight partitions evenly: the newcomer got its share.
         await Eventually.Until(
             cluster.PartitionsAsync,
-            pulled => pulled.Count == Silos + 1 && pulled.All(p => p.Count == SiloCluster.Partitions / (Silos + 1)),
+            pulled => pulled.Silos.Count == Silos + 1 && pulled.Silos.All(s => s.Count == SiloCluster.Partitions / (Silos + 1)),
             Patience,
             "the fourth silo pulling its share");
         await EndIngestAndAssertStoredAsync(cluster, ingest);

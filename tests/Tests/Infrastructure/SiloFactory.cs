@@ -19,7 +19,8 @@ public sealed class SiloFactory(
     string tableName,
     IReadOnlyDictionary<string, string?>? settings = null,
     Func<IServiceProvider, IAmazonDynamoDB>? dynamoDb = null,
-    CapturedLogs? logs = null)
+    CapturedLogs? logs = null,
+    Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     public const string WriteKey = "test-write-key";
@@ -91,6 +92,11 @@ public sealed class SiloFactory(
         if (dynamoDb is not null)
         {
             builder.ConfigureServices(services => services.AddSingleton(dynamoDb));
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureServices(services); // after the silo's own: a registration here wins
         }
 
         if (logs is not null)

@@ -1,5 +1,7 @@
 using AccountMetadata.Grains;
+using AccountMetadata.Streaming.Kafka;
 using AccountMetadata.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AccountMetadata.Tests.Ingestion;
 
@@ -63,5 +65,42 @@ public sealed class BackpressureTests
         {
             Assert.Empty(expected.Differences(account, await DynamoDbReader.ReadAccountAsync(reader, table, account)));
         }
+    }
+
+    /// <summary>
+    /// The pulling agent does not ask a paused partition to read, so what shows a partition pulled cannot wait for its
+    /// first read: a silo that takes partitions while paused (its store behind) must still list them, paused.
+    /// </summary>
+    [Fact]
+    public async Task Partitions_taken_while_paused_are_listed_as_paused_and_read_once_the_pause_ends()
+    {
+        var table = StackEndpoints.UniqueName("paused-start");
+        var backpressure = new SwitchableBackpressure("paused by the test");
+        var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["Ingestion:Enabled"] = "true",
+            ["Ingestion:CommitInterval"] = "00:00:00.100",
+        };
+        await using var silo = new SiloFactory(
+            table, settings, services: services => services.AddKeyedSingleton<IKafkaStreamBackpressure>(AccountStreams.ProviderName, backpressure));
+        KafkaTopics.Create(silo.IngestTopic);
+        var messages = FeatureStream.Generate("paused", accounts: 20, versions: 1, seed: 5, new ExpectedState());
+        using (var producer = new FeatureProducer())
+        {
+            await producer.SendAllAsync(silo.IngestTopic, messages);
+        }
+
+        var statistics = silo.Services.GetRequiredKeyedService<KafkaStreamStatistics>(AccountStreams.ProviderName);
+        await Eventually.Until(
+            () => Task.FromResult(statistics.Partitions.Values.ToList()),
+            partitions => partitions.Count == 8 && partitions.All(p => p.PauseReason == "paused by the test"),
+            IngestingSilo.Patience,
+            "all 8 partitions listed, paused");
+        Assert.Equal(0, statistics.RecordsRead);
+        Assert.Equal(messages.Count, statistics.Partitions.Values.Sum(p => p.Lag)); // the backlog, asked of the broker
+
+        backpressure.Reason = null;
+        await silo.WaitUntilCommittedAsync(messages.Count);
+        Assert.All(statistics.Partitions.Values, p => Assert.False(p.IsPaused, $"partition {p.Partition}: {p.PauseReason}"));
     }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace AccountMetadata.Tests.Cluster;
 
 /// <summary>
@@ -19,10 +17,10 @@ internal sealed record PulledPartitions(IReadOnlyList<PulledPartitions.Silo> Sil
     }
 
     /// <summary>Partitions pulled by some silo, each counted once.</summary>
-    public int DistinctCount => Silos.SelectMany(s => s.Partitions ?? new HashSet<int>()).Distinct().Count();
+    public int DistinctCount => Silos.SelectMany(s => s.Partitions ?? Enumerable.Empty<int>()).Distinct().Count();
 
     /// <summary>Partitions pulled, summed over the silos (one pulled by two silos counts twice).</summary>
     public int TotalCount => Silos.Sum(s => s.Count);
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{string.Join(" | ", Silos)}");
+    public override string ToString() => string.Join(" | ", Silos);
 }

@@ -74,16 +74,9 @@ public sealed class BackpressureTests
     [Fact]
     public async Task Partitions_taken_while_paused_are_listed_as_paused_and_read_once_the_pause_ends()
     {
-        var table = StackEndpoints.UniqueName("paused-start");
         var backpressure = new SwitchableBackpressure("paused by the test");
-        var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["Ingestion:Enabled"] = "true",
-            ["Ingestion:CommitInterval"] = "00:00:00.100",
-        };
-        await using var silo = new SiloFactory(
-            table, settings, services: services => services.AddKeyedSingleton<IKafkaStreamBackpressure>(AccountStreams.ProviderName, backpressure));
-        KafkaTopics.Create(silo.IngestTopic);
+        await using var silo = IngestingSilo.Create(
+            "paused-start", services: services => services.AddKeyedSingleton<IKafkaStreamBackpressure>(AccountStreams.ProviderName, backpressure));
         var messages = FeatureStream.Generate("paused", accounts: 20, versions: 1, seed: 5, new ExpectedState());
         using (var producer = new FeatureProducer())
         {

@@ -10,8 +10,15 @@ internal static class IngestingSilo
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    /// <summary>A silo ingesting its own new topic; <paramref name="dynamoDb"/> replaces its DynamoDB client (to inject faults).</summary>
-    public static SiloFactory Create(string name, Dictionary<string, string?>? extra = null, Func<IServiceProvider, IAmazonDynamoDB>? dynamoDb = null)
+    /// <summary>
+    /// A silo ingesting its own new topic; <paramref name="dynamoDb"/> replaces its DynamoDB client (to inject faults),
+    /// <paramref name="services"/> registers over the silo's own services.
+    /// </summary>
+    public static SiloFactory Create(
+        string name,
+        Dictionary<string, string?>? extra = null,
+        Func<IServiceProvider, IAmazonDynamoDB>? dynamoDb = null,
+        Action<IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
@@ -23,7 +30,7 @@ internal static class IngestingSilo
             settings[key] = value;
         }
 
-        var silo = new SiloFactory(StackEndpoints.UniqueName(name), settings, dynamoDb);
+        var silo = new SiloFactory(StackEndpoints.UniqueName(name), settings, dynamoDb, services: services);
         KafkaTopics.Create(silo.IngestTopic);
         return silo;
     }
